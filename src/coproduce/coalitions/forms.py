@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.people.forms import city_named
+from coproduce.people.models import Organisation
+from coproduce.people.sectors import Sector
+
+from .models import Coalition, Invitation, Role
+
+
+class CoalitionForm(forms.ModelForm):
+    city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
+
+    class Meta:
+        model = Coalition
+        fields = ["name", "purpose", "visibility"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.city_id:
+            self.initial["city_name"] = self.instance.city.name
+        self.order_fields(["name", "purpose", "city_name", "visibility"])
+
+    def coalition_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["city"] = city_named(self.cleaned_data["city_name"])
+        return data
+
+    def save(self, commit: bool = True) -> Coalition:
+        coalition = super().save(commit=False)
+        coalition.city = city_named(self.cleaned_data["city_name"])
+        if commit:
+            coalition.save()
+        return coalition
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["role", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = Role.MEMBER
+
+
+class OrganisationForm(forms.Form):
+    """Add a member organisation by name; a new name creates the organisation."""
+
+    name = forms.CharField(label=_("Organisation"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
+
+    def save(self) -> Organisation:
+        name = self.cleaned_data["name"].strip()
+        organisation = Organisation.objects.filter(name__iexact=name).first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                name=name,
+                sector=self.cleaned_data["sector"],
+                city=city_named(self.cleaned_data["city_name"]),
+            )
+        return organisation

@@ -1,0 +1,34 @@
+"""Reads the coalition pages share."""
+
+from collections import Counter
+
+from django.db.models import Count
+
+from coproduce.people.sectors import SECTOR_ORDER, Sector
+
+from .models import Coalition, Membership
+
+
+def members_by_sector(coalition: Coalition) -> list[dict]:
+    """Members counted by their sector, in the fixed sector order, in one query."""
+    rows = (
+        Membership.objects.filter(coalition=coalition)
+        .values("person__sector")
+        .annotate(n=Count("id"))
+    )
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts[row["person__sector"] or Sector.OTHER] += row["n"]
+    return [
+        {"sector": s, "label": Sector(s).label, "count": counts[s]}
+        for s in SECTOR_ORDER
+        if counts.get(s)
+    ]
+
+
+def memberships(coalition: Coalition):
+    return (
+        Membership.objects.filter(coalition=coalition)
+        .select_related("person", "person__organisation")
+        .order_by("role", "person__full_name")
+    )

@@ -1,0 +1,93 @@
+"""Changes to coalitions: creating them, membership and roles, invitations."""
+
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.core.slugs import unique_slug
+from coproduce.core.tasks import send_email
+
+from .models import Coalition, Invitation, Membership, Role
+
+
+class MembershipError(Exception):
+    """A change to membership that would leave the coalition in a bad state."""
+
+
+# Lower number, more responsibility: accepting an invitation never lowers someone's role.
+ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
+
+
+@transaction.atomic
+def create_coalition(*, person, organisations=(), **fields) -> Coalition:
+    """Create a coalition; whoever creates it is its first organiser."""
+    coalition = Coalition(**fields)
+    coalition.slug = unique_slug(Coalition, coalition.name)
+    coalition.full_clean()
+    coalition.save()
+    coalition.organisations.set(organisations)
+    Membership.objects.create(coalition=coalition, person=person, role=Role.ORGANISER)
+    return coalition
+
+
+def _leaves_no_organiser(membership: Membership, new_role: Role | None) -> bool:
+    """Would giving this member `new_role` (None: removing them) leave nobody organising?"""
+    if membership.role != Role.ORGANISER or new_role == Role.ORGANISER:
+        return False
+    others = Membership.objects.filter(coalition_id=membership.coalition_id, role=Role.ORGANISER)
+    return not others.exclude(pk=membership.pk).exists()
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: Role) -> Membership:
+    if _leaves_no_organiser(membership, role):
+        raise MembershipError(_("A coalition needs at least one organiser."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    if _leaves_no_organiser(membership, None):
+        raise MembershipError(_("A coalition needs at least one organiser."))
+    membership.delete()
+
+
+def create_invitation(*, coalition: Coalition, role: Role, created_by, email: str = "", url_for):
+    """Create an invitation link; when an email address is given, send the link there.
+
+    `url_for(invitation)` turns the invitation into an absolute link (the request knows the host).
+    """
+    invitation = Invitation.objects.create(
+        coalition=coalition, role=role, email=email, created_by=created_by
+    )
+    if email:
+        context = {"invitation": invitation, "link": url_for(invitation), "inviter": created_by}
+        send_email.enqueue(
+            subject=_("Invitation to join %(name)s") % {"name": coalition.name},
+            body=render_to_string("coalitions/email/invitation.txt", context),
+            to=[email],
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, person) -> Membership:
+    if not invitation.is_usable:
+        raise MembershipError(_("This invitation has expired or was withdrawn."))
+    membership, created = Membership.objects.get_or_create(
+        coalition=invitation.coalition, person=person, defaults={"role": invitation.role}
+    )
+    if not created and ROLE_RANK[Role(invitation.role)] < ROLE_RANK[Role(membership.role)]:
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    return membership
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])

@@ -1,0 +1,201 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.core.charts import Series, horizontal_bars
+
+from . import selectors, services
+from .forms import CoalitionForm, InvitationForm, OrganisationForm, RoleForm
+from .models import Coalition, Invitation, Membership
+from .permissions import Action, authorize, can, role_in, visible_coalitions
+from .sections import sections
+
+PAGE_SIZE = 25
+
+
+def coalition_list(request):
+    coalitions = visible_coalitions(request.user).select_related("city").order_by("name")
+    page = Paginator(coalitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coalitions/list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coalition_create(request):
+    form = CoalitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        coalition = services.create_coalition(person=request.user, **form.coalition_fields())
+        messages.success(request, _("Your coalition is ready. Invite its members next."))
+        return redirect("coalitions:members", coalition.slug)
+    return render(request, "coalitions/form.html", {"form": form, "creating": True})
+
+
+def _coalition(slug: str) -> Coalition:
+    return get_object_or_404(Coalition.objects.select_related("city"), slug=slug)
+
+
+def sector_chart(counts: list[dict], title: str, chart_id: str) -> str:
+    return horizontal_bars(
+        title=title,
+        description=", ".join(f"{row['label']}: {row['count']}" for row in counts),
+        categories=[row["label"] for row in counts],
+        series=[Series(_("People"), [row["count"] for row in counts])],
+        chart_id=chart_id,
+    )
+
+
+def coalition_detail(request, slug):
+    coalition = _coalition(slug)
+    authorize(request, Action.VIEW, coalition)
+    role = role_in(request.user, coalition)
+    counts = selectors.members_by_sector(coalition)
+    context = {
+        "coalition": coalition,
+        "role": role,
+        "can_manage": can(request.user, Action.MANAGE, coalition),
+        "organisations": coalition.organisations.select_related("city").order_by("sector", "name"),
+        "member_counts": counts,
+        "member_total": sum(row["count"] for row in counts),
+        "member_chart": sector_chart(counts, _("Members by sector"), "members-chart"),
+        "sections": [
+            (section, section.context(request, coalition, role)) for section in sections()
+        ],
+    }
+    return render(request, "coalitions/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def coalition_edit(request, slug):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    form = CoalitionForm(request.POST or None, instance=coalition)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(coalition)
+    return render(request, "coalitions/form.html", {"form": form, "coalition": coalition})
+
+
+def members(request, slug):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    page = Paginator(selectors.memberships(coalition), PAGE_SIZE).get_page(request.GET.get("page"))
+    for membership in page:
+        membership.form = RoleForm(initial={"role": membership.role}, prefix=f"m{membership.pk}")
+    invitations = coalition.invitations.filter(revoked_at__isnull=True).order_by("-created_at")
+    context = {
+        "coalition": coalition,
+        "page": page,
+        "invitations": invitations[:50],
+        "invitation_form": InvitationForm(),
+        "organisation_form": OrganisationForm(),
+        "organisations": coalition.organisations.order_by("name"),
+    }
+    return render(request, "coalitions/members.html", context)
+
+
+@require_POST
+def change_role(request, slug, membership_id):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    membership = get_object_or_404(Membership, pk=membership_id, coalition=coalition)
+    form = RoleForm(request.POST, prefix=f"m{membership.pk}")
+    if form.is_valid():
+        try:
+            services.change_role(membership, form.cleaned_data["role"])
+            messages.success(request, _("Role changed."))
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("Choose one of the roles."))
+    return redirect("coalitions:members", coalition.slug)
+
+
+@require_POST
+def remove_member(request, slug, membership_id):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    membership = get_object_or_404(Membership, pk=membership_id, coalition=coalition)
+    try:
+        services.remove_member(membership)
+        messages.success(
+            request, _("%(name)s is no longer a member.") % {"name": membership.person}
+        )
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("coalitions:members", coalition.slug)
+
+
+@require_POST
+def invite(request, slug):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The invitation was not created: %(errors)s")
+            % {"errors": " ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return redirect("coalitions:members", coalition.slug)
+    services.create_invitation(
+        coalition=coalition,
+        role=form.cleaned_data["role"],
+        email=form.cleaned_data["email"],
+        created_by=request.user,
+        url_for=lambda invitation: request.build_absolute_uri(invitation.get_absolute_url()),
+    )
+    messages.success(request, _("Invitation link created. Copy it from the list below."))
+    return redirect("coalitions:members", coalition.slug)
+
+
+@require_POST
+def revoke_invitation(request, slug, invitation_id):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, coalition=coalition)
+    services.revoke_invitation(invitation)
+    messages.success(request, _("The invitation link no longer works."))
+    return redirect("coalitions:members", coalition.slug)
+
+
+@require_POST
+def add_organisation(request, slug):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    form = OrganisationForm(request.POST)
+    if form.is_valid():
+        coalition.organisations.add(form.save())
+        messages.success(request, _("Organisation added."))
+    else:
+        messages.error(request, _("Give the organisation a name and a sector."))
+    return redirect("coalitions:members", coalition.slug)
+
+
+@require_POST
+def remove_organisation(request, slug, organisation_id):
+    coalition = _coalition(slug)
+    authorize(request, Action.MANAGE, coalition)
+    coalition.organisations.remove(get_object_or_404(coalition.organisations, pk=organisation_id))
+    messages.success(request, _("Organisation removed."))
+    return redirect("coalitions:members", coalition.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("coalition"), token=token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            services.accept_invitation(invitation, request.user)
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        messages.success(request, _("You joined %(name)s.") % {"name": invitation.coalition})
+        return redirect(invitation.coalition)
+    return render(request, "coalitions/invitation.html", {"invitation": invitation})

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared pieces with no domain of their own: rate limits, charts, base templates."""
+
+    name = "coproduce.core"
+    label = "core"

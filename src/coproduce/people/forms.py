@@ -1,0 +1,93 @@
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.core.tasks import send_email
+
+from .models import City, Guest, Organisation, Person
+from .sectors import Sector
+
+
+class SignupForm(BaseUserCreationForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "email", "sector"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if Person.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email address already exists."))
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    """Your profile; organisation and city are typed, and created the first time they appear."""
+
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "sector", "languages", "access_needs"]
+        widgets = {"access_needs": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        person = self.instance
+        self.fields["sector"].required = False
+        if person.organisation_id:
+            self.initial["organisation_name"] = person.organisation.name
+        if person.city_id:
+            self.initial["city_name"] = person.city.name
+        self.order_fields(["full_name", "organisation_name", "sector", "city_name"])
+
+    def save(self, commit: bool = True) -> Person:
+        person = super().save(commit=False)
+        person.city = city_named(self.cleaned_data["city_name"])
+        person.organisation = organisation_named(
+            self.cleaned_data["organisation_name"], person.sector or Sector.OTHER, person.city
+        )
+        if commit:
+            person.save()
+        return person
+
+
+def city_named(name: str) -> City | None:
+    name = name.strip()
+    if not name:
+        return None
+    city = City.objects.filter(name__iexact=name).first()
+    return city or City.objects.create(name=name)
+
+
+def organisation_named(name: str, sector: str, city: City | None) -> Organisation | None:
+    name = name.strip()
+    if not name:
+        return None
+    organisation = Organisation.objects.filter(name__iexact=name).first()
+    return organisation or Organisation.objects.create(name=name, sector=sector, city=city)
+
+
+class GuestForm(forms.ModelForm):
+    class Meta:
+        model = Guest
+        fields = ["display_name", "sector"]
+        help_texts = {"display_name": _("How others will see you today. No email needed.")}
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset whose email goes out through the background worker."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        send_email.enqueue(subject=subject, body=body, to=[to_email])

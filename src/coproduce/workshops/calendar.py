@@ -1,0 +1,24 @@
+"""iCalendar (RFC 5545) for workshops, so people can put them in their own calendars."""
+
+from icalendar import Calendar, Event
+
+from .models import Workshop
+
+
+def workshop_ics(workshop: Workshop, url: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Coproduce//Workshops//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"workshop-{workshop.pk}@coproduce")
+    event.add("summary", workshop.title)
+    event.add("dtstart", workshop.starts_at)
+    event.add("dtend", workshop.ends_at)
+    event.add("dtstamp", workshop.updated_at)
+    event.add("url", url)
+    if workshop.venue or workshop.online_url:
+        event.add("location", workshop.venue or workshop.online_url)
+    if workshop.summary:
+        event.add("description", f"{workshop.summary}\n\n{url}")
+    calendar.add_component(event)
+    return calendar.to_ical()

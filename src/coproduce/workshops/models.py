@@ -1,0 +1,262 @@
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.coalitions.models import Coalition
+from coproduce.people.models import NAME_MAX, Guest
+from coproduce.people.sectors import Sector
+
+# No 0/O or 1/I/L: codes are read aloud and copied from a slide.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def validate_time_zone(name: str) -> None:
+    # Checked against the machine's tz database rather than stored as choices, so a tzdata
+    # update never shows up as a model change.
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(name)s” is not a known time zone.") % {"name": name})
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class Workshop(models.Model):
+    """A convened event of a coalition: agenda, registrations, attendance and conclusions."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="workshops")
+    title = models.CharField(_("title"), max_length=NAME_MAX)
+    slug = models.SlugField(_("short name for links"), max_length=80, unique=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    summary = models.TextField(_("summary"), max_length=10000, blank=True)
+    methodology = models.TextField(_("methodology"), max_length=10000, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    join_code = models.CharField(
+        _("join code"), max_length=12, unique=True, default=new_join_code, editable=False
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="workshop_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:detail", args=[self.slug])
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def join_code_expired(self) -> bool:
+        # A code admits people until the workshop ends; afterwards it would only invite spam.
+        return timezone.now() >= self.ends_at
+
+    def organisers(self) -> list["Contributor"]:
+        return [c for c in self.contributors.all() if c.is_organiser]
+
+    def speakers_and_facilitators(self) -> list["Contributor"]:
+        return [c for c in self.contributors.all() if c.is_speaker or c.is_facilitator]
+
+    def admits(self, user, guest) -> bool:
+        """Registered people may see a workshop of a private coalition: the code invited them."""
+        registrations = self.registrations.exclude(status=Registration.Status.CANCELLED)
+        if getattr(user, "is_authenticated", False):
+            return registrations.filter(person_id=user.pk).exists()
+        if guest is not None:
+            return registrations.filter(guest_id=guest.pk).exists()
+        return False
+
+
+class Contributor(models.Model):
+    """Someone named on the programme: an organiser, a speaker, a facilitator (or several)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="contributors")
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    affiliation = models.CharField(_("organisation"), max_length=NAME_MAX, blank=True)
+    is_organiser = models.BooleanField(_("organiser"), default=False)
+    is_speaker = models.BooleanField(_("speaker"), default=False)
+    is_facilitator = models.BooleanField(_("facilitator"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("organiser, speaker or facilitator")
+        verbose_name_plural = _("organisers, speakers and facilitators")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DesiredOutcome(models.Model):
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="desired_outcomes"
+    )
+    text = models.CharField(_("outcome"), max_length=1000)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("desired outcome")
+        verbose_name_plural = _("desired outcomes")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        PRESENTATION = "presentation", _("Presentation")
+        WORLD_CAFE = "world_cafe", _("World Café")
+        DISCUSSION = "discussion", _("Discussion")
+        BREAK = "break", _("Break")
+        OTHER = "other", _("Other")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    speaker = models.CharField(_("speaker"), max_length=NAME_MAX, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes"))
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaQuestion(models.Model):
+    """A question or topic an agenda item works on, such as a World Café question."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. POLICY"))
+    text = models.CharField(_("question"), max_length=1000)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text}" if self.label else self.text
+
+
+class Conclusion(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="conclusions")
+    text = models.TextField(_("conclusion"), max_length=5000)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("conclusion")
+        verbose_name_plural = _("conclusions")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Registration(models.Model):
+    """A person's or guest's place at a workshop, and their arrival on the day."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    guest = models.ForeignKey(
+        Guest, null=True, blank=True, on_delete=models.CASCADE, related_name="registrations"
+    )
+    # Kept on the registration so the count by sector is one query, and stays what the
+    # participant said at the time even if their profile changes later.
+    display_name = models.CharField(_("name"), max_length=NAME_MAX)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    city = models.CharField(_("city or region"), max_length=NAME_MAX, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "person"],
+                condition=Q(person__isnull=False),
+                name="one_registration_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "guest"],
+                condition=Q(guest__isnull=False),
+                name="one_registration_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, guest__isnull=True)
+                | Q(person__isnull=True, guest__isnull=False),
+                name="registration_is_person_or_guest",
+            ),
+        ]
+        indexes = [models.Index(fields=["workshop", "status", "sector"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} at {self.workshop}"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_id is not None
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None

@@ -1,0 +1,121 @@
+"""Changes to workshops: creating them, registration, check-in, join codes."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.core.slugs import unique_slug
+from coproduce.people.models import Guest
+
+from .models import Registration, Workshop, new_join_code
+
+
+class RegistrationError(Exception):
+    """Why someone cannot register; the message is shown to them as it is."""
+
+
+class JoinCodeError(Exception):
+    """A join code that leads nowhere; the message says why."""
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper().replace("-", "")
+
+
+def workshop_for_code(code: str) -> Workshop:
+    code = normalise_code(code)
+    workshop = Workshop.objects.select_related("coalition").filter(join_code=code).first()
+    if workshop is None:
+        raise JoinCodeError(
+            _("No workshop has the code %(code)s. Check it and try again.") % {"code": code}
+        )
+    if workshop.join_code_expired:
+        raise JoinCodeError(
+            _("The code %(code)s has expired: “%(title)s” has ended.")
+            % {"code": code, "title": workshop.title}
+        )
+    return workshop
+
+
+def create_workshop(*, coalition, **fields) -> Workshop:
+    workshop = Workshop(coalition=coalition, **fields)
+    workshop.slug = unique_slug(Workshop, workshop.title)
+    workshop.full_clean()
+    workshop.save()
+    return workshop
+
+
+def regenerate_join_code(workshop: Workshop) -> str:
+    """Give the workshop a new code; the old one stops working at once."""
+    for _attempt in range(10):
+        workshop.join_code = new_join_code()
+        try:
+            with transaction.atomic():
+                workshop.save(update_fields=["join_code"])
+            return workshop.join_code
+        except IntegrityError:  # the new code was taken: draw again
+            continue
+    raise RuntimeError("Could not draw a free join code")
+
+
+def active_registrations(workshop: Workshop):
+    return workshop.registrations.exclude(status=Registration.Status.CANCELLED)
+
+
+def _claim_place(workshop: Workshop, lookup: dict, defaults: dict) -> Registration:
+    """Register, or re-activate a cancelled registration, if the workshop has room.
+
+    The workshop row is locked while counting, so two people cannot take the last place.
+    """
+    with transaction.atomic():
+        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        existing = Registration.objects.filter(workshop=locked, **lookup).first()
+        if existing and existing.status != Registration.Status.CANCELLED:
+            raise RegistrationError(_("You are already registered for this workshop."))
+        taken = active_registrations(locked).count()
+        if locked.capacity is not None and taken >= locked.capacity:
+            raise RegistrationError(
+                _("This workshop is full: all %(n)s places are taken.") % {"n": locked.capacity}
+            )
+        if existing:
+            for name, value in defaults.items():
+                setattr(existing, name, value)
+            existing.status = Registration.Status.REGISTERED
+            existing.save()
+            return existing
+        return Registration.objects.create(workshop=locked, **lookup, **defaults)
+
+
+def register_person(workshop: Workshop, person, *, sector: str) -> Registration:
+    return _claim_place(
+        workshop,
+        {"person": person},
+        {
+            "display_name": person.full_name,
+            "sector": sector,
+            "city": str(person.city) if person.city_id else "",
+        },
+    )
+
+
+def register_guest(workshop: Workshop, guest: Guest, *, city: str = "") -> Registration:
+    return _claim_place(
+        workshop,
+        {"guest": guest},
+        {"display_name": guest.display_name, "sector": guest.sector, "city": city},
+    )
+
+
+def cancel_registration(registration: Registration) -> None:
+    registration.status = Registration.Status.CANCELLED
+    registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at"])
+
+
+def set_checked_in(registration: Registration, present: bool) -> Registration:
+    """Mark someone as arrived (or undo a mistaken check-in)."""
+    if registration.status == Registration.Status.CANCELLED:
+        raise RegistrationError(_("This registration was cancelled."))
+    registration.checked_in_at = timezone.now() if present else None
+    registration.save(update_fields=["checked_in_at"])
+    return registration

@@ -1,0 +1,335 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.coalitions.models import Coalition
+from coproduce.coalitions.permissions import Action, authorize, can
+from coproduce.core.charts import Series, horizontal_bars
+from coproduce.core.qr import qr_svg
+from coproduce.core.ratelimit import hit_request
+from coproduce.people.forms import GuestForm
+from coproduce.people.guests import current_guest, remember_guest
+from coproduce.people.models import Guest
+
+from . import calendar, selectors, services
+from .forms import (
+    AgendaItemFormSet,
+    ConclusionFormSet,
+    ContributorFormSet,
+    DesiredOutcomeFormSet,
+    JoinCodeForm,
+    PersonRegistrationForm,
+    WalkInForm,
+    WorkshopForm,
+)
+from .models import Registration, Workshop
+
+DESK_PAGE_SIZE = 50
+
+# The parts of a workshop's programme, each edited as a list on its own page.
+PROGRAMME_PARTS = {
+    "people": (ContributorFormSet, _("Organisers, speakers and facilitators")),
+    "outcomes": (DesiredOutcomeFormSet, _("Desired outcomes")),
+    "agenda": (AgendaItemFormSet, _("Agenda")),
+    "conclusions": (ConclusionFormSet, _("Conclusions")),
+}
+
+
+def _workshop(slug: str) -> Workshop:
+    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
+
+
+def participation_chart(counts: list[selectors.SectorCount]) -> str:
+    return horizontal_bars(
+        title=_("Participants by sector"),
+        description="; ".join(
+            _("%(sector)s: %(registered)s registered, %(attended)s attended")
+            % {"sector": c.label, "registered": c.registered, "attended": c.attended}
+            for c in counts
+        )
+        or _("Nobody has registered yet."),
+        categories=[c.label for c in counts],
+        series=[
+            Series(_("Registered"), [c.registered for c in counts]),
+            Series(_("Attended"), [c.attended for c in counts]),
+        ],
+        chart_id="participation-chart",
+    )
+
+
+def _participation_context(workshop: Workshop) -> dict:
+    counts = selectors.sector_counts(workshop)
+    return {
+        "sector_counts": counts,
+        "totals": selectors.totals(counts),
+        "participation_chart": participation_chart(counts),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_create(request, coalition_slug):
+    coalition = get_object_or_404(Coalition, slug=coalition_slug)
+    authorize(request, Action.PLAN_WORKSHOP, coalition)
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workshop = services.create_workshop(coalition=coalition, **form.cleaned_data)
+        messages.success(request, _("Workshop created. Add its agenda next."))
+        return redirect("workshops:programme", workshop.slug, "agenda")
+    return render(request, "workshops/form.html", {"form": form, "coalition": coalition})
+
+
+def workshop_detail(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.VIEW, workshop)
+    guest = current_guest(request)
+    context = {
+        "workshop": selectors.workshop_page_data(workshop),
+        "coalition": workshop.coalition,
+        "can_plan": can(request.user, Action.PLAN_WORKSHOP, workshop),
+        "can_run": can(request.user, Action.RUN_WORKSHOP, workshop),
+        "my_registration": selectors.registration_of(workshop, request.user, guest),
+        "registration_form": PersonRegistrationForm(initial={"sector": _profile_sector(request)}),
+        "join_url": request.build_absolute_uri(
+            reverse("workshops:join", args=[workshop.join_code])
+        ),
+        **_participation_context(workshop),
+    }
+    if request.headers.get("HX-Request") and request.GET.get("part") == "participation":
+        return render(request, "workshops/detail.html#participation", context)
+    return render(request, "workshops/detail.html", context)
+
+
+def _profile_sector(request) -> str:
+    return getattr(request.user, "sector", "") if request.user.is_authenticated else ""
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_edit(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.PLAN_WORKSHOP, workshop)
+    form = WorkshopForm(request.POST or None, instance=workshop)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(workshop)
+    return render(
+        request,
+        "workshops/form.html",
+        {"form": form, "workshop": workshop, "coalition": workshop.coalition},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme(request, slug, part):
+    workshop = _workshop(slug)
+    authorize(request, Action.PLAN_WORKSHOP, workshop)
+    if part not in PROGRAMME_PARTS:
+        raise Http404
+    formset_class, title = PROGRAMME_PARTS[part]
+    formset = formset_class(request.POST or None, instance=workshop, prefix=part)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, _("Saved."))
+        return redirect("workshops:programme", workshop.slug, part)
+    context = {
+        "workshop": workshop,
+        "coalition": workshop.coalition,
+        "formset": formset,
+        "part": part,
+        "title": title,
+        "parts": [(key, label) for key, (_f, label) in PROGRAMME_PARTS.items()],
+    }
+    return render(request, "workshops/programme.html", context)
+
+
+@require_POST
+def register(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.VIEW, workshop)
+    if not request.user.is_authenticated:
+        return redirect("workshops:join", workshop.join_code)
+    hit_request("register", request)
+    form = PersonRegistrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose your sector to register."))
+        return redirect(workshop)
+    try:
+        services.register_person(workshop, request.user, sector=form.cleaned_data["sector"])
+        messages.success(request, _("You are registered. See you there."))
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    return redirect(workshop)
+
+
+@require_POST
+def cancel(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.VIEW, workshop)
+    registration = selectors.registration_of(workshop, request.user, current_guest(request))
+    if registration is None:
+        messages.error(request, _("You are not registered for this workshop."))
+    else:
+        services.cancel_registration(registration)
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect(workshop)
+
+
+@require_http_methods(["GET", "POST"])
+def join_start(request):
+    """Type the code from the slide or the card."""
+    form = JoinCodeForm(request.POST or request.GET or None)
+    if form.is_bound and form.is_valid():
+        hit_request("join", request)
+        try:
+            workshop = services.workshop_for_code(form.cleaned_data["code"])
+        except services.JoinCodeError as error:
+            form.add_error("code", str(error))
+        else:
+            return redirect("workshops:join", workshop.join_code)
+    return render(request, "workshops/join_start.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, code):
+    """A guest (or a logged-in person) takes a place at the workshop the code names."""
+    hit_request("join", request)
+    try:
+        workshop = services.workshop_for_code(code)
+    except services.JoinCodeError as error:
+        form = JoinCodeForm(initial={"code": code})
+        form.add_error(None, str(error))
+        return render(request, "workshops/join_start.html", {"form": form}, status=404)
+    existing = selectors.registration_of(workshop, request.user, current_guest(request))
+    if existing:
+        return redirect(workshop)
+    if request.user.is_authenticated:
+        return _join_with_account(request, workshop)
+    form = GuestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                guest = form.save()
+                services.register_guest(workshop, guest)
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            remember_guest(request, guest)
+            messages.success(request, _("Welcome, %(name)s. You are registered.") % {"name": guest})
+            return redirect(workshop)
+    return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
+
+
+def _join_with_account(request, workshop):
+    form = PersonRegistrationForm(
+        request.POST or None, initial={"sector": _profile_sector(request)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_person(workshop, request.user, sector=form.cleaned_data["sector"])
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("You are registered. See you there."))
+            return redirect(workshop)
+    return render(
+        request, "workshops/join.html", {"workshop": workshop, "form": form, "with_account": True}
+    )
+
+
+def desk(request, slug):
+    """The check-in desk: find people, mark them arrived, add walk-ins."""
+    workshop = _workshop(slug)
+    authorize(request, Action.RUN_WORKSHOP, workshop)
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.registrations_for_desk(workshop, query), DESK_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "workshop": workshop,
+        "coalition": workshop.coalition,
+        "page": page,
+        "query": query,
+        "walk_in_form": WalkInForm(),
+        "can_plan": can(request.user, Action.PLAN_WORKSHOP, workshop),
+        "join_url": request.build_absolute_uri(
+            reverse("workshops:join", args=[workshop.join_code])
+        ),
+        **_participation_context(workshop),
+    }
+    return render(request, "workshops/desk.html", context)
+
+
+@require_POST
+def check_in(request, slug, registration_id):
+    workshop = _workshop(slug)
+    authorize(request, Action.RUN_WORKSHOP, workshop)
+    registration = get_object_or_404(Registration, pk=registration_id, workshop=workshop)
+    present = request.POST.get("present") == "1"
+    try:
+        services.set_checked_in(registration, present)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    if request.headers.get("HX-Request"):
+        return render(
+            request, "workshops/desk.html#row", {"registration": registration, "workshop": workshop}
+        )
+    return redirect(_desk_url(workshop, request.POST.get("q", ""), request.POST.get("page", "")))
+
+
+def _desk_url(workshop: Workshop, query: str, page: str) -> str:
+    url = reverse("workshops:desk", args=[workshop.slug])
+    params = "&".join(f"{k}={v}" for k, v in (("q", query), ("page", page)) if v)
+    return f"{url}?{params}" if params else url
+
+
+@require_POST
+def walk_in(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.RUN_WORKSHOP, workshop)
+    form = WalkInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the walk-in's name and sector."))
+        return redirect("workshops:desk", workshop.slug)
+    try:
+        with transaction.atomic():
+            guest = Guest.objects.create(**form.cleaned_data)
+            registration = services.register_guest(workshop, guest)
+            services.set_checked_in(registration, True)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is registered and checked in.") % {"name": guest})
+    return redirect("workshops:desk", workshop.slug)
+
+
+@require_POST
+def new_join_code(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.PLAN_WORKSHOP, workshop)
+    code = services.regenerate_join_code(workshop)
+    messages.success(
+        request, _("The new join code is %(code)s; the old one no longer works.") % {"code": code}
+    )
+    return redirect("workshops:desk", workshop.slug)
+
+
+def ics(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.VIEW, workshop)
+    body = calendar.workshop_ics(workshop, request.build_absolute_uri(workshop.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.ics"'
+    return response
+
+
+def join_qr(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.VIEW, workshop)
+    link = request.build_absolute_uri(reverse("workshops:join", args=[workshop.join_code]))
+    return HttpResponse(qr_svg(link), content_type="image/svg+xml")
