@@ -37,3 +37,10 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Real hashing costs a third of a second per account; tests make hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

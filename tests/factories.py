@@ -78,7 +78,9 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     coalition = factory.SubFactory(CoalitionFactory)
     title = factory.Sequence(lambda n: f"Workshop {n}")
     slug = factory.Sequence(lambda n: f"workshop-{n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    )
     ends_at = factory.LazyAttribute(lambda w: w.starts_at + timedelta(hours=2))
     time_zone = "Europe/London"
 

@@ -29,17 +29,20 @@ def horizontal_bars(
     categories: list[str],
     series: list[Series],
     chart_id: str = "chart",
-    width: int = 560,
-    bar_height: int = 16,
-    label_width: int = 210,
+    width: int = 400,
+    bar_height: int = 14,
 ) -> str:
-    """Grouped horizontal bars: one group per category, one bar per series, with value labels."""
-    n_series = max(len(series), 1)
-    group_height = n_series * bar_height + 12
+    """Grouped horizontal bars: each category's name on its own line, then one bar per series.
+
+    Names sit above the bars rather than beside them so long sector names never get cut and
+    the chart stays readable when a phone scales it down.
+    """
+    label_height = 18
+    group_height = label_height + len(series) * bar_height + 10
     legend_height = 24 if len(series) > 1 else 0
-    height = legend_height + max(len(categories), 1) * group_height + 8
+    height = legend_height + max(len(categories), 1) * group_height + 4
     largest = max((v for s in series for v in s.values), default=0) or 1
-    plot_width = width - label_width - 40
+    plot_width = width - 40  # room for the value after the longest bar
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
@@ -48,33 +51,29 @@ def horizontal_bars(
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
-    parts += _legend(series, label_width) if legend_height else []
+    parts += _legend(series) if legend_height else []
     for row, category in enumerate(categories):
-        top = legend_height + row * group_height + 4
-        middle = top + n_series * bar_height / 2
-        parts.append(
-            f'<text x="{label_width - 8}" y="{middle + 4:.1f}" text-anchor="end" '
-            f'fill="#1f2937">{escape(category)}</text>'
-        )
+        top = legend_height + row * group_height
+        parts.append(f'<text x="0" y="{top + 13}" fill="#1f2937">{escape(category)}</text>')
         for index, one in enumerate(series):
             value = one.values[row]
-            y = top + index * bar_height
+            y = top + label_height + index * bar_height
             length = plot_width * value / largest
             parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height - 3}" '
+                f'<rect x="0" y="{y}" width="{length:.1f}" height="{bar_height - 2}" '
                 f'fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(one.name)}: '
                 f"{_fmt(value)}</title></rect>"
             )
             parts.append(
-                f'<text x="{label_width + length + 5:.1f}" y="{y + bar_height - 5}" '
+                f'<text x="{length + 5:.1f}" y="{y + bar_height - 3}" font-size="12" '
                 f'fill="#1f2937">{_fmt(value)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(series: list[Series], left: int) -> list[str]:
-    parts, x = [], left
+def _legend(series: list[Series]) -> list[str]:
+    parts, x = [], 0
     for index, one in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')

@@ -79,8 +79,9 @@ class Workshop(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
-    def join_code_expired(self) -> bool:
-        # A code admits people until the workshop ends; afterwards it would only invite spam.
+    def has_ended(self) -> bool:
+        # Self-registration and the join code work until the end; afterwards a code would only
+        # invite spam. The desk can still record attendance after the day.
         return timezone.now() >= self.ends_at
 
     def organisers(self) -> list["Contributor"]:

@@ -29,7 +29,7 @@ def workshop_for_code(code: str) -> Workshop:
         raise JoinCodeError(
             _("No workshop has the code %(code)s. Check it and try again.") % {"code": code}
         )
-    if workshop.join_code_expired:
+    if workshop.has_ended:
         raise JoinCodeError(
             _("The code %(code)s has expired: “%(title)s” has ended.")
             % {"code": code, "title": workshop.title}
@@ -86,7 +86,13 @@ def _claim_place(workshop: Workshop, lookup: dict, defaults: dict) -> Registrati
         return Registration.objects.create(workshop=locked, **lookup, **defaults)
 
 
+def _ensure_open(workshop: Workshop) -> None:
+    if workshop.has_ended:
+        raise RegistrationError(_("This workshop has ended; registration is closed."))
+
+
 def register_person(workshop: Workshop, person, *, sector: str) -> Registration:
+    _ensure_open(workshop)
     return _claim_place(
         workshop,
         {"person": person},
@@ -98,7 +104,12 @@ def register_person(workshop: Workshop, person, *, sector: str) -> Registration:
     )
 
 
-def register_guest(workshop: Workshop, guest: Guest, *, city: str = "") -> Registration:
+def register_guest(
+    workshop: Workshop, guest: Guest, *, city: str = "", by_desk: bool = False
+) -> Registration:
+    """Register a guest; the desk may still add people after the end, to record who came."""
+    if not by_desk:
+        _ensure_open(workshop)
     return _claim_place(
         workshop,
         {"guest": guest},

@@ -99,6 +99,8 @@ def workshop_detail(request, slug):
         ),
         **_participation_context(workshop),
     }
+    if workshop.capacity is not None:
+        context["places_left"] = max(workshop.capacity - context["totals"]["registered"], 0)
     if request.headers.get("HX-Request") and request.GET.get("part") == "participation":
         return render(request, "workshops/detail.html#participation", context)
     return render(request, "workshops/detail.html", context)
@@ -202,8 +204,9 @@ def join(request, code):
     try:
         workshop = services.workshop_for_code(code)
     except services.JoinCodeError as error:
-        form = JoinCodeForm(initial={"code": code})
-        form.add_error(None, str(error))
+        form = JoinCodeForm(data={"code": code[:20]})
+        form.is_valid()
+        form.add_error("code", str(error))
         return render(request, "workshops/join_start.html", {"form": form}, status=404)
     existing = selectors.registration_of(workshop, request.user, current_guest(request))
     if existing:
@@ -299,7 +302,7 @@ def walk_in(request, slug):
     try:
         with transaction.atomic():
             guest = Guest.objects.create(**form.cleaned_data)
-            registration = services.register_guest(workshop, guest)
+            registration = services.register_guest(workshop, guest, by_desk=True)
             services.set_checked_in(registration, True)
     except services.RegistrationError as error:
         messages.error(request, str(error))
