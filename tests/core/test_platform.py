@@ -1,5 +1,8 @@
 """The platform as a whole: command line, background worker, security headers, languages."""
 
+import ast
+import gettext
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,17 +96,63 @@ def test_language_switcher_and_spanish_pages(client):
     assert "Quién participa" in page
 
 
-def test_spanish_translation_is_complete():
-    po = (LOCALE / "es" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    entries = po.split("\n\n")[1:]
-    untranslated = [e for e in entries if 'msgstr ""\n' in e + "\n" and 'msgstr ""\n"' not in e]
-    fuzzy = [e for e in entries if "#, fuzzy" in e]
-    assert untranslated == [] and fuzzy == []
-    mo = LOCALE / "es" / "LC_MESSAGES" / "django.mo"
-    assert (
-        mo.exists()
-        and mo.stat().st_mtime >= (LOCALE / "es" / "LC_MESSAGES" / "django.po").stat().st_mtime - 1
-    )
+def po_entries(path: Path) -> list[dict]:
+    """A small .po reader: each entry's flags, msgid and msgstr(s), continuation lines joined."""
+    entries, current, key = [], None, None
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            if current and "msgid" in current["strings"]:
+                entries.append(current)
+            current, key = None, None
+            continue
+        current = current or {"flags": "", "strings": {}}
+        if line.startswith("#,"):
+            current["flags"] += line
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            current["strings"][key] += line[1:-1]
+        else:
+            key, _, value = line.partition(" ")
+            current["strings"][key] = value[1:-1]
+    return entries
+
+
+def test_spanish_translation_is_complete_and_compiled():
+    po = LOCALE / "es" / "LC_MESSAGES" / "django.po"
+    entries = po_entries(po)
+    assert len(entries) > 100
+    fuzzy = [e["strings"].get("msgid") for e in entries if "fuzzy" in e["flags"]]
+    empty = [
+        e["strings"]["msgid"]
+        for e in entries
+        if e["strings"]["msgid"]
+        and any(not v for k, v in e["strings"].items() if k.startswith("msgstr"))
+    ]
+    assert fuzzy == [] and empty == []
+    # The compiled catalogue must say what the .po says (a forgotten compilemessages would not).
+    with po.with_suffix(".mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    for entry in entries:
+        strings = {k: ast.literal_eval(f'"{v}"') for k, v in entry["strings"].items()}
+        if not strings["msgid"] or "msgstr" not in strings:
+            continue
+        if "msgctxt" in strings:
+            assert compiled.pgettext(strings["msgctxt"], strings["msgid"]) == strings["msgstr"]
+        else:
+            assert compiled.gettext(strings["msgid"]) == strings["msgstr"]
+
+
+def test_every_template_string_is_in_the_catalogue():
+    """A new `translate` tag without `makemessages` would show English on Spanish pages."""
+    known = {e["strings"]["msgid"] for e in po_entries(LOCALE / "es" / "LC_MESSAGES" / "django.po")}
+    templates = Path(cli.__file__).parent / "templates"
+    missing = set()
+    for template in templates.rglob("*.html"):
+        for text in re.findall(r'{% translate "([^"]+)"', template.read_text(encoding="utf-8")):
+            if text not in known:
+                missing.add(text)
+    assert missing == set()
 
 
 def test_chart_is_accessible_and_escapes_labels():

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coproduce.coalitions.models import Coalition
 from coproduce.people.models import NAME_MAX, Guest
@@ -204,8 +205,8 @@ class Registration(models.Model):
     """A person's or guest's place at a workshop, and their arrival on the day."""
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
-        CANCELLED = "cancelled", _("Cancelled")
+        REGISTERED = "registered", pgettext_lazy("registration status", "Registered")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     person = models.ForeignKey(
