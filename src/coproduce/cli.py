@@ -67,6 +67,8 @@ def serve(args: list[str]) -> int:
             str(options.workers),
             "--access-logfile",
             "-",
+            # Several servers may run on one machine; a shared control socket would clash.
+            "--no-control-socket",
         ]
     )
     children.append(web)
