@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coproduce.people",
     "coproduce.coalitions",
     "coproduce.workshops",
+    "coproduce.jobs",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not shared memory: with threads (the live server, race tests) an
+    # in-memory database fails at once on a lock instead of waiting for it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("coproduce.people.urls")),
     path("coalitions/", include("coproduce.coalitions.urls")),
     path("", include("coproduce.workshops.urls")),
+    path("jobs/", include("coproduce.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
