@@ -44,3 +44,5 @@ def pytest_configure(config):
 
     # Real hashing costs a third of a second per account; tests make hundreds of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Plans that cannot be proved optimal search until this limit; tests check validity.
+    settings.CAFE_SOLVER_SECONDS = 1.0

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "coproduce.coalitions",
     "coproduce.workshops",
     "coproduce.jobs",
+    "coproduce.cafe",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,9 @@ LOGGING = {
         "coproduce": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
+
+# The longest a seating plan may search when it cannot yet prove the plan is the best possible.
+CAFE_SOLVER_SECONDS = float(os.environ.get("CAFE_SOLVER_SECONDS", "20"))
 
 # How many attempts a client may make in a window before being slowed down (see core.ratelimit).
 RATE_LIMITS = {

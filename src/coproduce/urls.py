@@ -9,6 +9,7 @@ urlpatterns = [
     path("coalitions/", include("coproduce.coalitions.urls")),
     path("", include("coproduce.workshops.urls")),
     path("jobs/", include("coproduce.jobs.urls")),
+    path("cafe/", include("coproduce.cafe.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

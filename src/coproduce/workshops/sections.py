@@ -22,3 +22,23 @@ def coalition_section(request, coalition, role) -> dict:
         "past": list(workshops.filter(ends_at__lt=now).order_by("-starts_at")[:SHOWN]),
         "can_plan": can(request.user, Action.PLAN_WORKSHOP, coalition),
     }
+
+
+# Sections of the workshop page that later capabilities add (the café, the conversation, the
+# report), registered in their AppConfig.ready() so this app never imports them.
+_workshop_sections: dict[str, tuple[int, str, object]] = {}
+
+
+def register_workshop_section(key: str, template: str, context, order: int = 100) -> None:
+    """`context(request, workshop, can_run)` returns the section's template context, or None
+    to leave the section out."""
+    _workshop_sections[key] = (order, template, context)
+
+
+def workshop_sections(request, workshop, can_run: bool) -> list[tuple[str, dict]]:
+    shown = []
+    for _order, template, context in sorted(_workshop_sections.values(), key=lambda s: s[0]):
+        section = context(request, workshop, can_run)
+        if section is not None:
+            shown.append((template, section))
+    return shown

@@ -28,6 +28,7 @@ from .forms import (
     WorkshopForm,
 )
 from .models import Registration, Workshop
+from .sections import workshop_sections
 
 DESK_PAGE_SIZE = 50
 
@@ -99,6 +100,7 @@ def workshop_detail(request, slug):
         ),
         **_participation_context(workshop),
     }
+    context["sections"] = workshop_sections(request, context["workshop"], context["can_run"])
     if workshop.capacity is not None:
         context["places_left"] = max(workshop.capacity - context["totals"]["registered"], 0)
     if request.headers.get("HX-Request") and request.GET.get("part") == "participation":

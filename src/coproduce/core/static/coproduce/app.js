@@ -5,3 +5,20 @@ document.addEventListener("DOMContentLoaded", () => {
     field.addEventListener("focus", () => field.select());
   });
 });
+
+// Countdowns: any element with data-countdown-end (an ISO time) shows the minutes and seconds
+// left. The server renders the end time as text, so without JavaScript the page still says when.
+function tickCountdowns() {
+  document.querySelectorAll("[data-countdown-end]").forEach((element) => {
+    const end = Date.parse(element.dataset.countdownEnd);
+    if (Number.isNaN(end)) return;
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    const minutes = Math.floor(left / 60);
+    const seconds = String(left % 60).padStart(2, "0");
+    element.textContent = `${minutes}:${seconds}`;
+    element.classList.toggle("countdown-over", left === 0);
+  });
+}
+setInterval(tickCountdowns, 1000);
+document.addEventListener("htmx:afterSwap", tickCountdowns);
+document.addEventListener("DOMContentLoaded", tickCountdowns);

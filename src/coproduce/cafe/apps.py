@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CafeConfig(AppConfig):
+    name = "coproduce.cafe"
+    label = "cafe"
+    verbose_name = _("World Café")
+
+    def ready(self) -> None:
+        from coproduce.jobs.registry import register
+        from coproduce.workshops.sections import register_workshop_section
+
+        from . import jobs, sections
+
+        register("cafe.plan", jobs.plan_job)
+        register("cafe.printables", jobs.printables_job)
+        register_workshop_section(
+            "cafe", "cafe/workshop_section.html", sections.workshop_section, 20
+        )

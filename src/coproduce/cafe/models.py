@@ -1,0 +1,221 @@
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.workshops.models import AgendaItem, AgendaQuestion, Registration
+
+
+def new_participant_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Cafe(models.Model):
+    """A World Café on a workshop's agenda item: tables, rounds, a seating plan and notes."""
+
+    class QuestionMode(models.TextChoices):
+        PER_ROUND = "per_round", _("One question for all tables in each round")
+        PER_TABLE = "per_table", _("A topic per table")
+
+    class HostMode(models.TextChoices):
+        FIXED = "fixed", _("Each table has a host who stays")
+        NONE = "none", _("No hosts: everyone moves")
+
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="cafe")
+    rounds = models.PositiveSmallIntegerField(_("rounds"), default=3)
+    minutes_per_round = models.PositiveSmallIntegerField(_("minutes per round"), default=20)
+    question_mode = models.CharField(
+        _("questions"), max_length=12, choices=QuestionMode.choices, default=QuestionMode.PER_ROUND
+    )
+    host_mode = models.CharField(
+        _("hosts"), max_length=8, choices=HostMode.choices, default=HostMode.FIXED
+    )
+    current_round = models.PositiveSmallIntegerField(default=0)  # 0: not started yet
+    round_started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    plan_metrics = models.JSONField(null=True, blank=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    # Bumped whenever tables, people or seats change, so printed documents are remade.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("World Café")
+        verbose_name_plural = _("World Cafés")
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item.title} ({self.workshop})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cafe:setup", args=[self.pk])
+
+    @property
+    def workshop(self):
+        return self.agenda_item.workshop
+
+    @property
+    def coalition(self):
+        return self.agenda_item.workshop.coalition
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def has_started(self) -> bool:
+        return self.current_round > 0
+
+    @property
+    def round_ends_at(self):
+        if not self.round_started_at:
+            return None
+        return self.round_started_at + timezone.timedelta(minutes=self.minutes_per_round)
+
+    def admits(self, user, guest) -> bool:
+        return self.workshop.admits(user, guest)
+
+
+class CafeRound(models.Model):
+    """Which question the tables discuss in a round (when every table has the same one)."""
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="round_questions")
+    number = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(AgendaQuestion, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cafe", "number"], name="one_question_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.number}: {self.question or '-'}"
+
+
+class Participant(models.Model):
+    """Someone in the café: a workshop registration, with what seating must know about them."""
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="participants")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="cafe_places"
+    )
+    present = models.BooleanField(_("here"), default=True)
+    online = models.BooleanField(_("online"), default=False)
+    immobile = models.BooleanField(
+        _("stays at one table"), default=False, help_text=_("For example, for access needs.")
+    )
+    # The personal page's key, printed as a QR code on the person's card.
+    key = models.CharField(max_length=24, unique=True, default=new_participant_key, editable=False)
+    joined_round = models.PositiveSmallIntegerField(default=0)  # >0: arrived late, before it
+
+    class Meta:
+        ordering = ["registration__display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cafe", "registration"], name="one_place_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.registration.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cafe:personal", args=[self.key])
+
+    @property
+    def name(self) -> str:
+        return self.registration.display_name
+
+
+class Table(models.Model):
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="tables")
+    name = models.CharField(_("name"), max_length=60)
+    capacity = models.PositiveSmallIntegerField(_("seats"), default=5)
+    online = models.BooleanField(_("online"), default=False)
+    order = models.PositiveSmallIntegerField(_("number"), default=0)
+    topic = models.ForeignKey(
+        AgendaQuestion,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    host = models.OneToOneField(
+        Participant,
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_table",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rule(models.Model):
+    class Kind(models.TextChoices):
+        TOGETHER = "together", _("Must sit together")
+        APART = "apart", _("Must not sit together")
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first} / {self.second}: {self.get_kind_display()}"
+
+
+class Seat(models.Model):
+    """A person's table in one round."""
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="seats")
+    round_number = models.PositiveSmallIntegerField()
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="seats")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="seats")
+
+    class Meta:
+        ordering = ["round_number", "table__order", "participant__registration__display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cafe", "round_number", "participant"], name="one_seat_per_round"
+            )
+        ]
+        indexes = [models.Index(fields=["cafe", "round_number"])]
+
+    def __str__(self) -> str:
+        return f"Round {self.round_number}: {self.participant} at {self.table}"
+
+
+class Note(models.Model):
+    """What a table wrote in a round: typed on a phone, or a photo of the tablecloth."""
+
+    cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="notes")
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="notes")
+    round_number = models.PositiveSmallIntegerField(_("round"))
+    question = models.ForeignKey(
+        AgendaQuestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=4000, blank=True)
+    photo = models.FileField(
+        _("photo of the tablecloth"), upload_to="cafe/photos/%Y/%m/", blank=True
+    )
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round_number", "table__order", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60] or "(photo)"

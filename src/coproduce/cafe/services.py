@@ -1,0 +1,306 @@
+"""The café's rules of play: setting it up, seating (through the pure engine), rounds, notes.
+
+The seating engine (`seating/`) knows nothing of Django; this module turns the café's rows
+into an engine `Problem` and the engine's `Plan` back into seats.
+"""
+
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.workshops.models import AgendaItem, Registration
+
+from . import seating
+from .models import Cafe, CafeRound, Note, Participant, Rule, Seat, Table
+
+DEFAULT_TABLE_SIZE = 5
+
+
+class CafeError(Exception):
+    """Something the facilitator must fix; the message says what."""
+
+
+# Setting up ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cafe_for(item: AgendaItem) -> Cafe:
+    """The café of a World Café agenda item, created with sensible defaults the first time."""
+    if item.kind != AgendaItem.Kind.WORLD_CAFE:
+        raise CafeError(_("Only a World Café agenda item can have tables and rounds."))
+    cafe, created = Cafe.objects.get_or_create(agenda_item=item)
+    if created:
+        questions = list(item.questions.all())
+        cafe.rounds = max(len(questions), 3) if questions else 3
+        cafe.minutes_per_round = max(item.minutes // cafe.rounds, 5)
+        cafe.save()
+        set_round_questions(cafe)
+        sync_participants(cafe)
+        add_tables(cafe, math.ceil(max(cafe.participants.count(), 1) / DEFAULT_TABLE_SIZE))
+    return cafe
+
+
+def set_round_questions(cafe: Cafe) -> None:
+    """Give every round a question, taking the agenda item's questions in turn."""
+    questions = list(cafe.agenda_item.questions.all())
+    existing = {r.number: r for r in cafe.round_questions.all()}
+    for number in range(1, cafe.rounds + 1):
+        if number not in existing:
+            question = questions[(number - 1) % len(questions)] if questions else None
+            CafeRound.objects.create(cafe=cafe, number=number, question=question)
+    cafe.round_questions.filter(number__gt=cafe.rounds).delete()
+
+
+def add_tables(cafe: Cafe, count: int, capacity: int = DEFAULT_TABLE_SIZE) -> None:
+    start = cafe.tables.count()
+    Table.objects.bulk_create(
+        Table(
+            cafe=cafe,
+            name=_("Table %(n)s") % {"n": start + i + 1},
+            order=start + i + 1,
+            capacity=capacity,
+        )
+        for i in range(count)
+    )
+    bump(cafe)
+
+
+def sync_participants(cafe: Cafe) -> int:
+    """Add everyone registered for the workshop who is not in the café yet (late arrivals
+    included); returns how many were added."""
+    known = set(cafe.participants.values_list("registration_id", flat=True))
+    newcomers = (
+        Registration.objects.filter(workshop=cafe.workshop, status=Registration.Status.REGISTERED)
+        .exclude(pk__in=known)
+        .order_by("pk")
+    )
+    added = Participant.objects.bulk_create(
+        Participant(cafe=cafe, registration=r, joined_round=cafe.current_round) for r in newcomers
+    )
+    if added:
+        bump(cafe)
+    return len(added)
+
+
+def bump(cafe: Cafe) -> None:
+    """Something printed may now be out of date."""
+    Cafe.objects.filter(pk=cafe.pk).update(version=F("version") + 1)
+    cafe.refresh_from_db(fields=["version"])
+
+
+def add_rule(cafe: Cafe, kind: str, first: Participant, second: Participant) -> Rule:
+    if first.pk == second.pk:
+        raise CafeError(_("Choose two different people."))
+    pair = {first.pk, second.pk}
+    for rule in cafe.rules.all():
+        if {rule.first_id, rule.second_id} == pair:
+            raise CafeError(
+                _("%(a)s and %(b)s already have a rule: %(rule)s.")
+                % {"a": first, "b": second, "rule": rule.get_kind_display()}
+            )
+    rule = Rule.objects.create(cafe=cafe, kind=kind, first=first, second=second)
+    bump(cafe)
+    return rule
+
+
+def question_for(cafe: Cafe, table: Table, round_number: int):
+    if cafe.question_mode == Cafe.QuestionMode.PER_TABLE:
+        return table.topic
+    for cafe_round in cafe.round_questions.all():
+        if cafe_round.number == round_number:
+            return cafe_round.question
+    return None
+
+
+# Seating ------------------------------------------------------------------------------------
+
+
+def held_rounds(cafe: Cafe) -> int:
+    """Rounds held or under way: their seats are history and never change."""
+    return min(cafe.current_round, cafe.rounds)
+
+
+def seats_by_round(cafe: Cafe) -> list[dict[int, tuple[int, ...]]]:
+    """The stored plan as the engine's rounds: [{table id: (participant ids...)}, ...]."""
+    rounds: list[dict[int, list[int]]] = [{} for _ in range(cafe.rounds)]
+    for round_number, table_id, participant_id in cafe.seats.values_list(
+        "round_number", "table_id", "participant_id"
+    ).order_by("round_number", "table_id", "participant_id"):
+        if round_number <= cafe.rounds:
+            rounds[round_number - 1].setdefault(table_id, []).append(participant_id)
+    return [{t: tuple(p) for t, p in r.items()} for r in rounds]
+
+
+def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
+    """The café as a seating problem. Raises seating.ProblemError naming who or what is wrong."""
+    present = list(cafe.participants.filter(present=True).select_related("registration"))
+    hosts = {}
+    if cafe.host_mode == Cafe.HostMode.FIXED:
+        hosts = {t.host_id: t.pk for t in cafe.tables.all() if t.host_id}
+    people = [
+        seating.Person(
+            id=p.pk,
+            name=p.name,
+            sector=p.registration.sector,
+            host_of=hosts.get(p.pk),
+            immobile=p.immobile,
+            online=p.online,
+        )
+        for p in present
+    ]
+    here = {p.pk for p in present}
+    pairs = {Rule.Kind.TOGETHER: [], Rule.Kind.APART: []}
+    for rule in cafe.rules.all():
+        if rule.first_id in here and rule.second_id in here:
+            pairs[rule.kind].append((rule.first_id, rule.second_id))
+    history = seats_by_round(cafe)[: held_rounds(cafe)] if keep_history else []
+    return seating.Problem(
+        rounds=cafe.rounds,
+        tables=[
+            seating.Table(id=t.pk, capacity=t.capacity, online=t.online) for t in cafe.tables.all()
+        ],
+        people=people,
+        together=pairs[Rule.Kind.TOGETHER],
+        apart=pairs[Rule.Kind.APART],
+        history=history,
+        allowed_sectors=seating.PLATFORM_SECTORS,
+    )
+
+
+def check_plannable(cafe: Cafe) -> str | None:
+    """Why the café cannot be seated as it stands, or None. Cheap: no solving."""
+    if not cafe.tables.exists():
+        return _("Add at least one table.")
+    try:
+        build_problem(cafe, keep_history=cafe.has_started)
+    except seating.ProblemError as error:
+        return str(error)
+    return None
+
+
+def make_plan(cafe: Cafe, *, seed: int = 0, report=None) -> seating.Plan:
+    """Seat every round not yet held. Before the café starts that is all of them; on the day,
+    the remaining rounds are re-planned around no-shows and late arrivals, keeping as many
+    printed seats as possible."""
+    replanning = cafe.has_started or cafe.seats.exists()
+    problem = build_problem(cafe, keep_history=cafe.has_started)
+    if report:
+        report(
+            0.1,
+            _("Seating %(n)s people at %(t)s tables")
+            % {"n": len(problem.people), "t": len(problem.tables)},
+        )
+    previous = seats_by_round(cafe) if replanning and cafe.seats.exists() else None
+    seconds = getattr(settings, "CAFE_SOLVER_SECONDS", 20.0)
+    plan = seating.solve(problem, seed=seed, time_limit=seconds, previous=previous)
+    if report:
+        report(0.9, _("Saving the plan"))
+    save_plan(cafe, plan)
+    return plan
+
+
+@transaction.atomic
+def save_plan(cafe: Cafe, plan: seating.Plan) -> None:
+    held = held_rounds(cafe)
+    cafe.seats.filter(round_number__gt=held).delete()
+    Seat.objects.bulk_create(
+        Seat(cafe=cafe, round_number=number, table_id=table_id, participant_id=participant_id)
+        for number, seating_round in enumerate(plan.rounds, start=1)
+        if number > held
+        for table_id, seated in seating_round.items()
+        for participant_id in seated
+    )
+    cafe.plan_metrics = plan.metrics_json()
+    cafe.planned_at = timezone.now()
+    cafe.save(update_fields=["plan_metrics", "planned_at"])
+    bump(cafe)
+
+
+# Running the rounds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def advance_round(cafe: Cafe) -> Cafe:
+    """Start the next round (or finish after the last). One action for the facilitator."""
+    cafe = Cafe.objects.select_for_update().get(pk=cafe.pk)
+    if cafe.is_closed:
+        raise CafeError(_("The café is closed."))
+    if not cafe.seats.exists():
+        raise CafeError(_("Make a seating plan first."))
+    if cafe.current_round > cafe.rounds:
+        raise CafeError(_("All rounds are done."))
+    cafe.current_round += 1
+    cafe.round_started_at = timezone.now() if cafe.current_round <= cafe.rounds else None
+    cafe.save(update_fields=["current_round", "round_started_at"])
+    return cafe
+
+
+def close_cafe(cafe: Cafe) -> None:
+    cafe.closed_at = timezone.now()
+    cafe.save(update_fields=["closed_at"])
+
+
+def reopen_cafe(cafe: Cafe) -> None:
+    cafe.closed_at = None
+    cafe.save(update_fields=["closed_at"])
+
+
+def seat_of(participant: Participant, round_number: int) -> Seat | None:
+    return (
+        participant.seats.filter(round_number=round_number)
+        .select_related("table", "table__host__registration")
+        .first()
+    )
+
+
+def route(participant: Participant) -> list[Seat]:
+    return list(participant.seats.select_related("table").order_by("round_number"))
+
+
+# Notes ----------------------------------------------------------------------------------------
+
+PHOTO_SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"RIFF": "image/webp",
+    b"GIF8": "image/gif",
+}
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
+
+
+def photo_type(upload) -> str:
+    """The photo's real type from its first bytes; a renamed file is not a photo."""
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, content_type in PHOTO_SIGNATURES.items():
+        if head.startswith(signature) and (signature != b"RIFF" or head[8:12] == b"WEBP"):
+            return content_type
+    raise CafeError(_("The photo must be a JPEG, PNG, WebP or GIF image."))
+
+
+def save_note(
+    cafe: Cafe, *, table: Table, round_number: int, text: str, photo=None, author=None, note=None
+) -> Note:
+    if cafe.is_closed:
+        raise CafeError(_("The café is closed; notes can no longer be changed."))
+    if not 1 <= round_number <= cafe.rounds:
+        raise CafeError(_("There is no round %(n)s.") % {"n": round_number})
+    if not text.strip() and not photo and not (note and note.photo):
+        raise CafeError(_("Write a note or add a photo."))
+    if photo is not None:
+        if photo.size > PHOTO_MAX_BYTES:
+            raise CafeError(_("The photo is larger than 15 MB."))
+        photo_type(photo)
+    note = note or Note(cafe=cafe, table=table, round_number=round_number)
+    note.table, note.round_number, note.text = table, round_number, text.strip()
+    note.question = question_for(cafe, table, round_number)
+    if author is not None and note.author_id is None:
+        note.author, note.author_name = author, author.name
+    if photo is not None:
+        note.photo = photo
+    note.save()
+    return note
