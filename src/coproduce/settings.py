@@ -230,7 +230,8 @@ CAFE_SOLVER_SECONDS = float(os.environ.get("CAFE_SOLVER_SECONDS", "20"))
 
 # How many attempts a client may make in a window before being slowed down (see core.ratelimit).
 RATE_LIMITS = {
-    "join": (20, 60),
+    "join": (20, 60),  # wrong join codes only
+    "guest": (300, 3600),  # guests created from one address (a whole room shares one)
     "login": (10, 60),
     "register": (30, 60),
     "signup": (10, 3600),

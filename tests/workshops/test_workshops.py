@@ -258,6 +258,27 @@ def test_join_code_guessing_is_rate_limited(client, settings):
     assert statuses[5:] == [429, 429]
 
 
+def test_a_whole_room_on_one_network_can_join(client, settings):
+    """Forty people behind one address all get in: only wrong codes count against the limit."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "join": (5, 60)}
+    workshop = WorkshopFactory()
+    for i in range(40):
+        client.cookies.clear()
+        url = reverse("workshops:join", args=[workshop.join_code])
+        assert client.get(url).status_code == 200
+        assert client.post(url, {"display_name": f"P{i}", "sector": "other"}).status_code == 302
+    assert workshop.registrations.count() == 40
+
+
+def test_after_too_many_wrong_codes_even_the_right_one_waits(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "join": (3, 60)}
+    workshop = WorkshopFactory()
+    for _ in range(3):
+        client.post(reverse("workshops:join_start"), {"code": "WRONG2"})
+    response = client.post(reverse("workshops:join_start"), {"code": workshop.join_code})
+    assert response.status_code == 429
+
+
 def test_guest_name_too_long_and_html_is_escaped(client):
     workshop = WorkshopFactory()
     url = reverse("workshops:join", args=[workshop.join_code])

@@ -288,6 +288,7 @@ def table_notes(request, cafe_id, table_id):
         **_base(cafe, "notes"),
         "table": table,
         "form": form,
+        "participant": participant,
         "notes": table.notes.select_related("question").order_by("round_number", "created_at"),
     }
     return render(request, "cafe/table_notes.html", context)

@@ -11,7 +11,7 @@ from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, authorize, can
 from coproduce.core.charts import Series, horizontal_bars
 from coproduce.core.qr import qr_svg
-from coproduce.core.ratelimit import hit_request
+from coproduce.core.ratelimit import check_request, hit, hit_request
 from coproduce.people.forms import GuestForm
 from coproduce.people.guests import current_guest, remember_guest
 from coproduce.people.models import Guest
@@ -158,7 +158,7 @@ def register(request, slug):
     authorize(request, Action.VIEW, workshop)
     if not request.user.is_authenticated:
         return redirect("workshops:join", workshop.join_code)
-    hit_request("register", request)
+    hit("register", f"person:{request.user.pk}")  # per person: a room shares one address
     form = PersonRegistrationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose your sector to register."))
@@ -184,14 +184,23 @@ def cancel(request, slug):
     return redirect(workshop)
 
 
+def _workshop_for_code(request, code: str) -> Workshop:
+    """Look a code up; only wrong codes count against the limit (see core.ratelimit.check)."""
+    check_request("join", request)
+    try:
+        return services.workshop_for_code(code)
+    except services.JoinCodeError:
+        hit_request("join", request)
+        raise
+
+
 @require_http_methods(["GET", "POST"])
 def join_start(request):
     """Type the code from the slide or the card."""
     form = JoinCodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
-        hit_request("join", request)
         try:
-            workshop = services.workshop_for_code(form.cleaned_data["code"])
+            workshop = _workshop_for_code(request, form.cleaned_data["code"])
         except services.JoinCodeError as error:
             form.add_error("code", str(error))
         else:
@@ -202,9 +211,8 @@ def join_start(request):
 @require_http_methods(["GET", "POST"])
 def join(request, code):
     """A guest (or a logged-in person) takes a place at the workshop the code names."""
-    hit_request("join", request)
     try:
-        workshop = services.workshop_for_code(code)
+        workshop = _workshop_for_code(request, code)
     except services.JoinCodeError as error:
         form = JoinCodeForm(data={"code": code[:20]})
         form.is_valid()
@@ -218,6 +226,7 @@ def join(request, code):
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            hit_request("guest", request)
             with transaction.atomic():
                 guest = form.save()
                 services.register_guest(workshop, guest)

@@ -22,3 +22,11 @@ function tickCountdowns() {
 setInterval(tickCountdowns, 1000);
 document.addEventListener("htmx:afterSwap", tickCountdowns);
 document.addEventListener("DOMContentLoaded", tickCountdowns);
+
+// A page brought back by the Back button comes from the browser's cache with its live parts
+// frozen; reload it so "go to table 5" is never out of date.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && document.querySelector("[hx-trigger*='every']")) {
+    window.location.reload();
+  }
+});
