@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "coproduce.workshops",
     "coproduce.jobs",
     "coproduce.cafe",
+    "coproduce.conversations",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,9 @@ LOGGING = {
 
 # The longest a seating plan may search when it cannot yet prove the plan is the best possible.
 CAFE_SOLVER_SECONDS = float(os.environ.get("CAFE_SOLVER_SECONDS", "20"))
+
+# A new vote asks for a new opinion map this many seconds later; votes meanwhile share it.
+OPINION_MAP_DELAY_SECONDS = float(os.environ.get("OPINION_MAP_DELAY_SECONDS", "3"))
 
 # How many attempts a client may make in a window before being slowed down (see core.ratelimit).
 RATE_LIMITS = {

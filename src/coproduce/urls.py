@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("coproduce.workshops.urls")),
     path("jobs/", include("coproduce.jobs.urls")),
     path("cafe/", include("coproduce.cafe.urls")),
+    path("conversations/", include("coproduce.conversations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ class Action(StrEnum):
     MANAGE = "manage"  # change the coalition itself, its members, roles and invitations
     PLAN_WORKSHOP = "plan_workshop"  # create and change workshops, agendas and conclusions
     RUN_WORKSHOP = "run_workshop"  # see registrations and check people in on the day
+    RUN_CONVERSATION = "run_conversation"  # open conversations and moderate them
 
 
 ROLES_FOR: dict[Action, frozenset[Role]] = {
@@ -30,6 +31,7 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.MANAGE: frozenset({Role.ORGANISER}),
     Action.PLAN_WORKSHOP: frozenset({Role.ORGANISER}),
     Action.RUN_WORKSHOP: frozenset({Role.ORGANISER, Role.FACILITATOR}),
+    Action.RUN_CONVERSATION: frozenset({Role.ORGANISER, Role.FACILITATOR}),
 }
 
 

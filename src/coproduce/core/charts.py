@@ -80,3 +80,54 @@ def _legend(series: list[Series]) -> list[str]:
         parts.append(f'<text x="{x + 17}" y="15" fill="#1f2937">{escape(one.name)}</text>')
         x += 30 + 8 * len(one.name)
     return parts
+
+
+def scatter(
+    *,
+    title: str,
+    description: str,
+    points: list[tuple[float, float, int | None]],
+    series_names: list[str],
+    chart_id: str = "scatter",
+    size: int = 360,
+    max_points: int = 2000,
+) -> str:
+    """Points on a plane, coloured by series (None: grey, in no series), with a legend.
+
+    Large maps are thinned to `max_points` (every n-th point, so the picture is the same each
+    time); the description should carry the real numbers.
+    """
+    step = max(1, -(-len(points) // max_points))
+    shown = points[::step]
+    xs = [p[0] for p in shown] or [0.0]
+    ys = [p[1] for p in shown] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    margin, plot = 12, size - 24
+    legend_height = 20 * ((len(series_names) + 2) // 3)
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {size} '
+        f'{size + legend_height}" width="{size}" height="{size + legend_height}" role="img" '
+        f'aria-labelledby="{title_id} {desc_id}" '
+        f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="12">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="#ffffff" '
+        f'stroke="#d1d5db"/>',
+    ]
+    radius = 4 if len(shown) < 200 else 2.5
+    for x, y, series in shown:
+        px = margin + plot / 2 + (x - cx) / span * plot
+        py = margin + plot / 2 - (y - cy) / span * plot
+        colour = "#9ca3af" if series is None else PALETTE[series % len(PALETTE)]
+        parts.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{radius}" fill="{colour}" fill-opacity="0.8"/>'
+        )
+    for index, name in enumerate(series_names):
+        x, y = 6 + (index % 3) * (size // 3), size + 16 + 20 * (index // 3)
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(f'<circle cx="{x + 6}" cy="{y - 4}" r="6" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y}" fill="#1f2937">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

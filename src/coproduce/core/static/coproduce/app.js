@@ -30,3 +30,15 @@ window.addEventListener("pageshow", (event) => {
     window.location.reload();
   }
 });
+
+// Voting by key press: A agree, D disagree, P pass (not while typing a statement).
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+  const button = document.querySelector(`[data-vote-key="${event.key.toLowerCase()}"]`);
+  if (button) {
+    event.preventDefault();
+    button.click();
+  }
+});

@@ -1,0 +1,27 @@
+"""The conversation's long work for the background worker: exports."""
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from coproduce.jobs.tasks import attach
+
+from .models import Conversation
+from .polis import export_polis
+
+
+def export_job(job, report) -> dict:
+    conversation = Conversation.objects.get(pk=job.params["conversation"])
+    report(0.2, _("Writing the Pol.is files"))
+    with tempfile.TemporaryDirectory() as folder:
+        export_polis(conversation, folder)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, path.name)
+    report(0.9, _("Saving"))
+    attach(job, f"conversation-{conversation.pk}-polis.zip", buffer.getvalue(), "application/zip")
+    return {"bytes": buffer.tell()}

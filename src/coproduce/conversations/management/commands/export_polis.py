@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from coproduce.conversations.models import Conversation
+from coproduce.conversations.polis import export_polis
+
+
+class Command(BaseCommand):
+    help = "Write a conversation as a Pol.is open-data folder."
+
+    def add_arguments(self, parser):
+        parser.add_argument("conversation", type=int)
+        parser.add_argument("folder")
+
+    def handle(self, *args, conversation, folder, **options):
+        found = Conversation.objects.filter(pk=conversation).first()
+        if found is None:
+            raise CommandError(f"No conversation {conversation}.")
+        export_polis(found, folder)
+        self.stdout.write(f"Wrote {folder}")

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from coproduce.coalitions.models import Coalition
+from coproduce.conversations.opinion import OpinionDataError
+from coproduce.conversations.polis import import_polis
+from coproduce.conversations.services import schedule_map
+
+
+class Command(BaseCommand):
+    help = "Import a Pol.is open-data folder as a conversation of a coalition (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder")
+        parser.add_argument("--coalition", required=True, help="the coalition's slug")
+        parser.add_argument("--question", default="", help="defaults to the summary's topic")
+        parser.add_argument(
+            "--raw-sign", action="store_true", help="votes use Pol.is's raw sign (agree = -1)"
+        )
+
+    def handle(self, *args, folder, coalition, question, raw_sign, **options):
+        owner = Coalition.objects.filter(slug=coalition).first()
+        if owner is None:
+            raise CommandError(f"No coalition has the slug {coalition!r}.")
+        try:
+            conversation = import_polis(
+                folder, coalition=owner, question=question, raw_sign=raw_sign or None
+            )
+        except (OpinionDataError, FileNotFoundError) as error:
+            raise CommandError(str(error)) from error
+        schedule_map(conversation.pk)
+        self.stdout.write(
+            f"Imported conversation {conversation.pk}: {conversation.voters.count()} voters, "
+            f"{conversation.statements.count()} statements, {conversation.votes.count()} votes."
+        )

@@ -1,0 +1,130 @@
+"""The stored map, made readable: statement texts, group names, percentages, the picture."""
+
+from django.utils.translation import gettext as _
+
+from coproduce.core.charts import Series, horizontal_bars, scatter
+from coproduce.people.sectors import Sector
+
+from .models import Conversation
+
+GROUP_LETTERS = "ABCDEFGHIJ"
+
+
+def group_name(group_id: int) -> str:
+    return _("Group %(letter)s") % {"letter": GROUP_LETTERS[group_id % len(GROUP_LETTERS)]}
+
+
+def _sector_label(code: str) -> str:
+    try:
+        return str(Sector(code).label)
+    except ValueError:
+        return code
+
+
+def map_view(conversation: Conversation) -> dict | None:
+    data = conversation.map_data
+    if not data:
+        return None
+    texts = {s.pk: s for s in conversation.statements.all()}
+
+    def statement(sid):
+        return texts.get(sid)
+
+    groups = [
+        {
+            "id": g["id"],
+            "name": group_name(g["id"]),
+            "size": g["size"],
+            "representative": [
+                {
+                    "statement": statement(r["statement"]),
+                    "agree": r["direction"] == "agree",
+                    "in_group": r["percent_in_group"],
+                    "rest": r["percent_rest"],
+                }
+                for r in g["representative"]
+            ],
+        }
+        for g in data["groups"]
+    ]
+    names = {g["id"]: g["name"] for g in groups}
+    view = {
+        "k": data["k"],
+        "reason": data.get("reason"),
+        "groups": groups,
+        "consensus_agree": [
+            {"statement": statement(c["statement"]), "percent": c["percent"]}
+            for c in data["consensus"]["agree"]
+        ],
+        "consensus_disagree": [
+            {"statement": statement(c["statement"]), "percent": c["percent"]}
+            for c in data["consensus"]["disagree"]
+        ],
+        "divisive": [
+            {
+                "statement": statement(d["statement"]),
+                "net": [
+                    (names.get(int(g), g), round(100 * v)) for g, v in d["net_agreement"].items()
+                ],
+            }
+            for d in data.get("divisive", [])
+        ],
+        "chart": _map_chart(data, groups),
+        "sectors": _sector_view(data.get("sector_lens"), groups, statement),
+        "participation": data.get("participation", {}),
+    }
+    return view
+
+
+def _map_chart(data: dict, groups: list[dict]) -> str:
+    people = data["participants"]
+    grouped = sum(1 for p in people if p["group"] is not None)
+    sizes = ", ".join(f"{g['name']}: {g['size']}" for g in groups)
+    description = _(
+        "Each dot is a participant, placed by how they voted: people who vote alike sit close "
+        "together. %(n)s participants, %(grouped)s of them in opinion groups (%(sizes)s)."
+    ) % {"n": len(people), "grouped": grouped, "sizes": sizes or _("no groups yet")}
+    return scatter(
+        title=_("Opinion map"),
+        description=description,
+        points=[(p["x"], p["y"], p["group"]) for p in people],
+        series_names=[g["name"] for g in groups],
+        chart_id="opinion-map",
+    )
+
+
+def _sector_view(lens: dict | None, groups: list[dict], statement) -> dict | None:
+    if not lens:
+        return None
+    rows = []
+    for spread in lens["sectors"]:
+        by_group = spread["by_group"]
+        rows.append(
+            {
+                "label": _sector_label(spread["sector"]),
+                "size": spread["size"],
+                "counts": [by_group.get(str(g["id"]), 0) for g in groups],
+                "none": by_group.get("none", 0),
+            }
+        )
+    chart = horizontal_bars(
+        title=_("Sectors across opinion groups"),
+        description="; ".join(
+            f"{row['label']}: "
+            + ", ".join(f"{g['name']} {n}" for g, n in zip(groups, row["counts"], strict=True))
+            for row in rows
+        ),
+        categories=[row["label"] for row in rows],
+        series=[
+            Series(g["name"], [row["counts"][i] for row in rows]) for i, g in enumerate(groups)
+        ],
+        chart_id="sector-chart",
+    )
+    splitting = [
+        {
+            "statement": statement(d["statement"]),
+            "net": [(_sector_label(s), round(100 * v)) for s, v in d["net_agreement"].items()],
+        }
+        for d in lens["splitting"]
+    ]
+    return {"rows": rows, "chart": chart, "splitting": splitting}

@@ -1,0 +1,163 @@
+"""Conversations: opening them, taking part, voting, moderation, and keeping the map current.
+
+The maths lives in the pure package `opinion/`; this module feeds it the latest votes and
+stores what it returns. Votes never wait for the maths: a vote marks the map as due, and the
+worker recomputes it a few seconds later from all votes, warm-started from the last map.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.tasks import default_task_backend, task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Conversation, ModerationEntry, Statement, Vote, Voter
+
+MAX_SEED_STATEMENTS = 500
+
+
+class ConversationError(Exception):
+    """Something a participant or moderator must fix; the message says what."""
+
+
+# Opening -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_conversation(*, coalition, seed_statements: list[str], **fields) -> Conversation:
+    conversation = Conversation(coalition=coalition, **fields)
+    conversation.full_clean(exclude=["join_code"])
+    conversation.save()
+    Statement.objects.bulk_create(
+        Statement(conversation=conversation, text=text, is_seed=True) for text in seed_statements
+    )
+    return conversation
+
+
+# Taking part ---------------------------------------------------------------------------------
+
+
+def voter_for(conversation: Conversation, *, person=None, guest=None, sector: str = "") -> Voter:
+    """The voter row of this person or guest, created the first time they take part."""
+    if person is not None:
+        voter, _created = Voter.objects.get_or_create(
+            conversation=conversation,
+            person=person,
+            defaults={"display_name": person.full_name, "sector": sector or person.sector},
+        )
+        return voter
+    voter, _created = Voter.objects.get_or_create(
+        conversation=conversation,
+        guest=guest,
+        defaults={"display_name": guest.display_name, "sector": guest.sector},
+    )
+    return voter
+
+
+def ensure_open(conversation: Conversation) -> None:
+    if not conversation.is_open:
+        raise ConversationError(_("This conversation is not open for votes now."))
+
+
+def cast_vote(voter: Voter, statement_id: int, value: int) -> None:
+    """Record the voter's latest vote: one row per voter and statement, the latest wins.
+
+    A single INSERT ... ON CONFLICT UPDATE, so two quick taps or two servers never make two rows.
+    """
+    if value not in (-1, 0, 1):
+        raise ConversationError(_("A vote is agree, disagree or pass."))
+    Vote.objects.bulk_create(
+        [
+            Vote(
+                conversation_id=voter.conversation_id,
+                voter_id=voter.pk,
+                statement_id=statement_id,
+                value=value,
+                updated_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["voter", "statement"],
+        update_fields=["value", "updated_at"],
+    )
+    schedule_map(voter.conversation_id)
+
+
+def add_statement(voter: Voter, text: str) -> Statement:
+    conversation = voter.conversation
+    ensure_open(conversation)
+    if not conversation.allow_statements:
+        raise ConversationError(_("This conversation does not take new statements."))
+    text = " ".join(text.split())
+    if not text:
+        raise ConversationError(_("Write a statement first."))
+    if len(text) > conversation.statement_max_length:
+        raise ConversationError(
+            _("Keep it to %(max)s characters; this one has %(n)s.")
+            % {"max": conversation.statement_max_length, "n": len(text)}
+        )
+    if conversation.statements.filter(text__iexact=text).exists():
+        raise ConversationError(_("That statement is already in the conversation."))
+    status = (
+        Statement.Status.PENDING
+        if conversation.moderation == Conversation.Moderation.PRE
+        else Statement.Status.ACCEPTED
+    )
+    return Statement.objects.create(
+        conversation=conversation, text=text, author=voter, status=status
+    )
+
+
+# Moderation ----------------------------------------------------------------------------------
+
+STATEMENT_ACTIONS = {
+    ModerationEntry.Action.ACCEPT: {"status": Statement.Status.ACCEPTED},
+    ModerationEntry.Action.REJECT: {"status": Statement.Status.REJECTED},
+    ModerationEntry.Action.META: {"is_meta": True},
+    ModerationEntry.Action.UNMETA: {"is_meta": False},
+}
+
+
+@transaction.atomic
+def moderate_statement(statement: Statement, action: str, actor) -> None:
+    if action not in STATEMENT_ACTIONS:
+        raise ConversationError(_("Unknown moderation action."))
+    Statement.objects.filter(pk=statement.pk).update(**STATEMENT_ACTIONS[action])
+    ModerationEntry.objects.create(
+        conversation_id=statement.conversation_id, actor=actor, action=action, statement=statement
+    )
+    schedule_map(statement.conversation_id)
+
+
+@transaction.atomic
+def set_voter_excluded(voter: Voter, excluded: bool, actor) -> None:
+    Voter.objects.filter(pk=voter.pk).update(excluded=excluded)
+    action = ModerationEntry.Action.EXCLUDE if excluded else ModerationEntry.Action.INCLUDE
+    ModerationEntry.objects.create(
+        conversation_id=voter.conversation_id, actor=actor, action=action, voter=voter
+    )
+    schedule_map(voter.conversation_id)
+
+
+# The map -------------------------------------------------------------------------------------
+
+
+def schedule_map(conversation_id: int) -> None:
+    """Ask for a new map a few seconds from now, once however many votes arrive meanwhile."""
+    delay = settings.OPINION_MAP_DELAY_SECONDS
+    if not cache.add(f"conversation:{conversation_id}:map-due", 1, timeout=max(delay, 1)):
+        return
+    update = recompute_map
+    if delay and default_task_backend.supports_defer:
+        update = recompute_map.using(run_after=timezone.now() + timedelta(seconds=delay))
+    transaction.on_commit(lambda: update.enqueue(conversation_id))
+
+
+@task
+def recompute_map(conversation_id: int) -> int:
+    from .maps import compute_map  # the maths, loaded only in the worker
+
+    return compute_map(Conversation.objects.get(pk=conversation_id))
