@@ -1,0 +1,118 @@
+"""``coproduce opinion DIR``: the opinion map of a Pol.is export folder, without a database.
+
+Reads ``votes.csv`` (or ``participants-votes.csv`` when there is no votes.csv) and
+``comments.csv`` (rejected statements leave the maths), computes the map and prints JSON or a
+short text report. Only NumPy, SciPy and pyarrow are imported: no Django, pandas or sklearn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from .errors import OpinionDataError
+from .pipeline import OpinionConfig, OpinionResult, compute
+from .polis_io import Comments, read_polis_export
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coproduce opinion",
+        description="Compute the opinion map (Pol.is maths) of a Pol.is export folder.",
+    )
+    parser.add_argument("folder", type=Path, help="folder with votes.csv or participants-votes.csv")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--format", choices=("json", "text"), default="json")
+    parser.add_argument(
+        "--raw-sign",
+        action="store_true",
+        help="the votes use Pol.is's stored sign (agree = -1), e.g. a database dump: flip them",
+    )
+    parser.add_argument(
+        "--no-sign-check",
+        action="store_true",
+        help="trust that votes use agree = +1 without checking them against comments.csv",
+    )
+    parser.add_argument("--groups", type=int, metavar="K", help="force K groups (K >= 2)")
+    parser.add_argument(
+        "--polis-compatible",
+        action="store_true",
+        help="Pol.is's conventions: moderated statements count as passes in the scaling, "
+        "k by unweighted silhouette (closer to Pol.is's own groups)",
+    )
+    parser.add_argument("--indent", type=int, default=None, help="indent the JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.groups is not None and args.groups < 2:
+        parser.error("--groups must be at least 2")
+    if args.raw_sign and args.no_sign_check:
+        parser.error("--raw-sign and --no-sign-check contradict each other")
+    raw_sign = True if args.raw_sign else (False if args.no_sign_check else None)
+    try:
+        export = read_polis_export(args.folder, raw_sign=raw_sign)
+        result = compute(
+            export.votes,
+            excluded_statements=export.rejected_statements,
+            meta_statements=export.meta_statements,
+            seed=args.seed,
+            force_k=args.groups,
+            config=OpinionConfig.polis_compatible() if args.polis_compatible else None,
+        )
+    except OpinionDataError as exc:
+        print(f"coproduce opinion: error: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        sys.stdout.write(result.to_json(indent=args.indent) + "\n")
+    else:
+        sys.stdout.write(render_text(result, export.comments))
+    return 0
+
+
+def render_text(result: OpinionResult, comments: Comments | None = None) -> str:
+    """A short human-readable report of the map."""
+    texts = {} if comments is None else comments.text_by_id()
+    part = result.participation
+    lines = [
+        f"Opinion map: {result.k} group{'s' if result.k != 1 else ''} (seed {result.seed})",
+        f"Participation: {part.voters:,} voters, {part.votes:,} votes "
+        f"({part.votes_per_voter:.1f} per voter), {part.statements:,} statements, "
+        f"{100 * part.share_clustered:.1f} % clustered",
+    ]
+    if result.reason:
+        lines.append(f"Cannot group yet: {result.reason}")
+    for group in result.groups:
+        lines += ["", f"Group {group.id}: {group.size:,} participants"]
+        for rep in group.representative:
+            lines.append(
+                f"  {rep.direction:<8} {rep.percent_in_group:5.1f} % vs {rep.percent_rest:5.1f} % "
+                f"rest  {_statement(rep.statement_id, texts)}"
+            )
+    for direction, items in (
+        ("agree", result.consensus_agree),
+        ("disagree", result.consensus_disagree),
+    ):
+        if items:
+            lines += ["", f"Consensus ({direction})"]
+            lines += [f"  {c.percent:5.1f} %  {_statement(c.statement_id, texts)}" for c in items]
+    if result.divisive:
+        lines += ["", "Most divisive"]
+        for d in result.divisive:
+            nets = ", ".join(f"group {g} {v:+.2f}" for g, v in d.net_agreement.items())
+            lines.append(f"  {d.divisiveness:4.2f}  {_statement(d.statement_id, texts)}  ({nets})")
+    return "\n".join(lines) + "\n"
+
+
+def _statement(statement_id, texts: dict) -> str:
+    text = " ".join(str(texts.get(statement_id, "")).split())
+    short = textwrap.shorten(text, width=70, placeholder="...") if text else ""
+    return f"[{statement_id}] {short}".rstrip()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
