@@ -49,6 +49,8 @@ def serve(args: list[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+    # Threads let one worker wait on the database for one request while serving another.
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
     parser.add_argument("--no-worker", action="store_true", help="do not start a task worker")
     options = parser.parse_args(args)
 
@@ -65,6 +67,8 @@ def serve(args: list[str]) -> int:
             f"{options.host}:{options.port}",
             "--workers",
             str(options.workers),
+            "--threads",
+            str(options.threads),
             "--access-logfile",
             "-",
             # Several servers may run on one machine; a shared control socket would clash.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "coproduce.jobs",
     "coproduce.cafe",
     "coproduce.conversations",
+    "coproduce.reports",
 ]
 
 MIDDLEWARE = [

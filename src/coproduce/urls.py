@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", include("coproduce.jobs.urls")),
     path("cafe/", include("coproduce.cafe.urls")),
     path("conversations/", include("coproduce.conversations.urls")),
+    path("reports/", include("coproduce.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

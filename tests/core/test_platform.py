@@ -174,3 +174,19 @@ def test_chart_with_no_data_draws_no_bars():
         title="Empty", description="none", categories=[], series=[Series("x", [])]
     )
     assert "<rect" not in svg and svg.endswith("</svg>")
+
+
+def test_redis_cache_for_production_works(settings):
+    """REDIS_URL switches the cache (rate limits, sessions) to Redis; the client must be there."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/7",
+        }
+    }
+    cache = caches.create_connection("default")
+    cache.set("coproduce-test", 41, timeout=5)
+    assert cache.incr("coproduce-test") == 42
+    cache.delete("coproduce-test")

@@ -8,6 +8,11 @@ class CafeConfig(AppConfig):
     verbose_name = _("World Café")
 
     def ready(self) -> None:
+        from coproduce.workshops.demo import register_demo_step
+
+        from .demo import demo_cafe
+
+        register_demo_step(demo_cafe)
         from coproduce.jobs.registry import register
         from coproduce.workshops.sections import register_workshop_section
 

@@ -182,7 +182,9 @@ def check_plannable(cafe: Cafe) -> str | None:
     return None
 
 
-def make_plan(cafe: Cafe, *, seed: int = 0, report=None) -> seating.Plan:
+def make_plan(
+    cafe: Cafe, *, seed: int = 0, report=None, seconds: float | None = None
+) -> seating.Plan:
     """Seat every round not yet held. Before the café starts that is all of them; on the day,
     the remaining rounds are re-planned around no-shows and late arrivals, keeping as many
     printed seats as possible."""
@@ -195,7 +197,8 @@ def make_plan(cafe: Cafe, *, seed: int = 0, report=None) -> seating.Plan:
             % {"n": len(problem.people), "t": len(problem.tables)},
         )
     previous = seats_by_round(cafe) if replanning and cafe.seats.exists() else None
-    seconds = getattr(settings, "CAFE_SOLVER_SECONDS", 20.0)
+    if seconds is None:
+        seconds = settings.CAFE_SOLVER_SECONDS
     plan = seating.solve(problem, seed=seed, time_limit=seconds, previous=previous)
     if report:
         report(0.9, _("Saving the plan"))

@@ -20,6 +20,7 @@ from .models import Coalition, Membership, Role, Visibility
 
 class Action(StrEnum):
     VIEW = "view"  # see the coalition and its work
+    MEMBERS_VIEW = "members_view"  # see what is shared with members only, even in a public one
     MANAGE = "manage"  # change the coalition itself, its members, roles and invitations
     PLAN_WORKSHOP = "plan_workshop"  # create and change workshops, agendas and conclusions
     RUN_WORKSHOP = "run_workshop"  # see registrations and check people in on the day
@@ -28,6 +29,7 @@ class Action(StrEnum):
 
 ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.VIEW: frozenset(Role),
+    Action.MEMBERS_VIEW: frozenset(Role),
     Action.MANAGE: frozenset({Role.ORGANISER}),
     Action.PLAN_WORKSHOP: frozenset({Role.ORGANISER}),
     Action.RUN_WORKSHOP: frozenset({Role.ORGANISER, Role.FACILITATOR}),
@@ -80,12 +82,19 @@ def can(user, action: Action, obj, guest=None) -> bool:
     return role in ROLES_FOR[action]
 
 
+def _may_view(request, obj) -> bool:
+    # The guest is looked up only when membership and visibility have not decided already.
+    if can(request.user, Action.VIEW, obj):
+        return True
+    guest = current_guest(request)
+    return guest is not None and can(request.user, Action.VIEW, obj, guest)
+
+
 def authorize(request, action: Action, obj) -> None:
     """Raise the response a refusal deserves, or return quietly when allowed."""
-    guest = current_guest(request)
-    if not can(request.user, Action.VIEW, obj, guest):
+    if not _may_view(request, obj):
         raise Http404
-    if action != Action.VIEW and not can(request.user, action, obj, guest):
+    if action != Action.VIEW and not can(request.user, action, obj):
         if not request.user.is_authenticated:
             raise NeedsLogin
         raise PermissionDenied

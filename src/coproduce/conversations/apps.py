@@ -8,6 +8,11 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations and opinion maps")
 
     def ready(self) -> None:
+        from coproduce.workshops.demo import register_demo_step
+
+        from .demo import demo_conversation
+
+        register_demo_step(demo_conversation)
         from coproduce.coalitions.sections import register_section
         from coproduce.jobs.registry import register
         from coproduce.workshops.sections import register_workshop_section

@@ -70,6 +70,7 @@ def map_view(conversation: Conversation) -> dict | None:
             for d in data.get("divisive", [])
         ],
         "chart": _map_chart(data, groups),
+        "points": [(p["x"], p["y"], p["group"]) for p in data["participants"]],
         "sectors": _sector_view(data.get("sector_lens"), groups, statement),
         "participation": data.get("participation", {}),
     }

@@ -15,7 +15,7 @@ from coproduce.people.guests import current_guest, remember_guest
 from coproduce.people.models import Guest
 
 from . import selectors, services
-from .access import voter_of
+from .access import remember_voter, voter_of
 from .forms import ConversationForm, JoinForm, StatementForm
 from .models import Conversation, Statement, Voter
 from .presenting import map_view
@@ -73,11 +73,13 @@ def _voter_or_join(request, conversation: Conversation) -> Voter | None:
     if voter is not None:
         return voter
     if request.user.is_authenticated:
-        return services.voter_for(conversation, person=request.user)
-    guest = current_guest(request)
-    if guest is not None:
-        return services.voter_for(conversation, guest=guest)
-    return None
+        voter = services.voter_for(conversation, person=request.user)
+    elif (guest := current_guest(request)) is not None:
+        voter = services.voter_for(conversation, guest=guest)
+    else:
+        return None
+    remember_voter(request, voter)
+    return voter
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,23 +140,15 @@ def vote(request, conversation_id):
 def _record_vote(request, conversation, voter) -> None:
     try:
         services.ensure_open(conversation)
-        statement = (
-            conversation.statements.filter(
-                pk=int(request.POST.get("statement", "0")), status=Statement.Status.ACCEPTED
-            )
-            .only("pk")
-            .first()
+        statement, value = (
+            int(request.POST.get("statement", "")),
+            int(request.POST.get("value", "")),
         )
-        if statement is None:
-            raise services.ConversationError(_("That statement is not in this conversation."))
-        services.cast_vote(voter, statement.pk, int(request.POST.get("value", "9")))
-    except (ValueError, services.ConversationError) as error:
-        message = (
-            str(error)
-            if isinstance(error, services.ConversationError)
-            else _("A vote is agree, disagree or pass.")
-        )
-        messages.error(request, message)
+        services.cast_vote(voter, statement, value)
+    except ValueError:
+        messages.error(request, _("A vote is agree, disagree or pass."))
+    except services.ConversationError as error:
+        messages.error(request, str(error))
 
 
 @require_POST

@@ -125,6 +125,16 @@ ORGANISATIONS = [
 ]
 
 
+# Later capabilities add their part of the demo (the café's tables and notes, the opinion
+# map) by registering a step here; each step gets the workshop and must be idempotent too.
+_steps: list = []
+
+
+def register_demo_step(step) -> None:
+    if step not in _steps:
+        _steps.append(step)
+
+
 @transaction.atomic
 def load_demo() -> Workshop:
     city, _ = City.objects.get_or_create(name="Greater Manchester", country="United Kingdom")
@@ -138,6 +148,8 @@ def load_demo() -> Workshop:
     workshop = _workshop(coalition)
     _programme(workshop)
     _participants(workshop)
+    for step in _steps:
+        step(workshop)
     return workshop
 
 

@@ -31,7 +31,7 @@ def sector_counts(workshop: Workshop) -> list[SectorCount]:
     )
     by_sector = {row["sector"]: row for row in rows}
     return [
-        SectorCount(s, Sector(s).label, by_sector[s]["registered"], by_sector[s]["attended"])
+        SectorCount(s, str(Sector(s).label), by_sector[s]["registered"], by_sector[s]["attended"])
         for s in SECTOR_ORDER
         if s in by_sector
     ]

@@ -1,0 +1,132 @@
+"""Changes to a workshop's report: finding and editing themes, drafting, publishing."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.cafe.models import Note
+from coproduce.workshops.models import Workshop
+
+from . import themes as theme_maths
+from .models import ReportVersion, WorkshopReport
+
+NO_QUESTION = "none"
+
+
+class ReportError(Exception):
+    """Something the organiser must fix; the message says what."""
+
+
+def report_for(workshop: Workshop) -> WorkshopReport:
+    report, _created = WorkshopReport.objects.get_or_create(workshop=workshop)
+    return report
+
+
+# Themes ---------------------------------------------------------------------------------------
+
+
+def harvest_notes(workshop: Workshop) -> list[theme_maths.Note]:
+    rows = Note.objects.filter(cafe__agenda_item__workshop=workshop).values_list(
+        "pk", "text", "question_id"
+    )
+    return [theme_maths.Note(pk, text, question) for pk, text, question in rows if text.strip()]
+
+
+def find_themes(report: WorkshopReport, *, seed: int = 0) -> dict:
+    """Group the café's notes into themes, question by question, replacing earlier themes."""
+    notes = harvest_notes(report.workshop)
+    result = theme_maths.find_themes(notes, seed=seed, by_question=True)
+    questions: dict[str, list[dict]] = {}
+    for theme in result.themes:
+        key = str(theme.question_id) if theme.question_id is not None else NO_QUESTION
+        questions.setdefault(key, []).append(theme.as_dict())
+    report.themes = {"questions": questions, "method": result.method, "edited": False}
+    report.themes_found_at = report.themes_changed_at = timezone.now()
+    report.save(update_fields=["themes", "themes_found_at", "themes_changed_at"])
+    return {"themes": len(result.themes), "notes": len(notes)}
+
+
+def ensure_themes(report: WorkshopReport) -> None:
+    """Find themes once if the café has notes and nobody has yet. Slow the first time (the
+    maths loads scikit-learn), so only the worker and the command line call it."""
+    if not report.themes and harvest_notes(report.workshop):
+        find_themes(report)
+
+
+def themes_of(report: WorkshopReport, question_key: str) -> list[theme_maths.Theme]:
+    raw = report.themes.get("questions", {}).get(question_key)
+    if raw is None:
+        raise ReportError(_("There are no themes for that question."))
+    return [theme_maths.Theme.from_dict(t) for t in raw]
+
+
+@transaction.atomic
+def edit_themes(report: WorkshopReport, question_key: str, edit: str, **args) -> None:
+    """Apply one facilitator edit to one question's themes (see themes.py for each edit)."""
+    report = WorkshopReport.objects.select_for_update().get(pk=report.pk)
+    current = themes_of(report, question_key)
+    try:
+        changed = _apply(current, edit, args)
+    except theme_maths.ThemeError as error:
+        raise ReportError(str(error)) from error
+    report.themes["questions"][question_key] = [t.as_dict() for t in changed]
+    report.themes["edited"] = True
+    report.themes_changed_at = timezone.now()
+    report.save(update_fields=["themes", "themes_changed_at"])
+
+
+def _apply(current, edit: str, args: dict):
+    if edit == "rename":
+        return theme_maths.rename(current, args["theme"], args["label"])
+    if edit == "merge":
+        return theme_maths.merge(current, args["into"], args["theme"])
+    if edit == "split":
+        return theme_maths.split(
+            current, args["theme"], args["notes"], label=args.get("label") or None
+        )
+    if edit == "move_notes":
+        for note in args["notes"]:
+            current = theme_maths.move_note(current, note, args["into"])
+        return current
+    if edit in ("move_up", "move_down"):
+        order = [t.id for t in current]
+        i = order.index(args["theme"]) if args["theme"] in order else -1
+        j = i - 1 if edit == "move_up" else i + 1
+        if i < 0 or not 0 <= j < len(order):
+            return current
+        order[i], order[j] = order[j], order[i]
+        return theme_maths.reorder(current, order)
+    raise ReportError(_("Unknown edit."))
+
+
+# Versions -------------------------------------------------------------------------------------
+
+
+def draft_of(report: WorkshopReport, user=None) -> ReportVersion:
+    """The version being edited; a new draft starts from the last version's text."""
+    latest = report.versions.order_by("-number").first()
+    if latest is not None and latest.is_draft:
+        return latest
+    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    texts = dict(latest.texts) if latest else {}
+    return ReportVersion.objects.create(report=report, number=number, texts=texts, created_by=user)
+
+
+def save_texts(version: ReportVersion, texts: dict[str, str]) -> None:
+    if not version.is_draft:
+        raise ReportError(_("A published version cannot change; edit the new draft instead."))
+    version.texts = {key: value for key, value in texts.items() if value.strip()}
+    version.save(update_fields=["texts", "updated_at"])
+
+
+@transaction.atomic
+def publish(version: ReportVersion, *, visibility: str, html: str) -> ReportVersion:
+    """Publish the draft as it reads now; it stays readable as it was after later versions."""
+    if not version.is_draft:
+        raise ReportError(_("This version is already published."))
+    version.visibility = visibility
+    version.snapshot_html = html
+    version.published_at = timezone.now()
+    version.save(update_fields=["visibility", "snapshot_html", "published_at", "updated_at"])
+    return version

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("<slug:slug>/", views.edit, name="edit"),
+    path("<slug:slug>/publish/", views.publish, name="publish"),
+    path("<slug:slug>/v/<int:number>/", views.version, name="version"),
+    path("<slug:slug>/download/<str:fmt>/", views.download, name="download"),
+    path("<slug:slug>/themes/", views.themes, name="themes"),
+    path("<slug:slug>/themes/find/", views.find_themes, name="find_themes"),
+]

@@ -1,0 +1,208 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coproduce.coalitions.permissions import Action, authorize, can
+from coproduce.jobs.services import start_job
+from coproduce.workshops.models import Workshop
+
+from . import services
+from .builder import SECTION_KEYS, default_texts
+from .documents import FORMATS, article_html
+from .forms import PublishForm, SectionTextsForm, ThemeEditForm
+from .gather import fingerprint, gather
+from .models import ReportVersion
+
+
+def _workshop(slug) -> Workshop:
+    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    """Edit the draft's text section by section, preview it, download it, publish it."""
+    workshop = _workshop(slug)
+    authorize(request, Action.PLAN_WORKSHOP, workshop)
+    report = services.report_for(workshop)
+    draft = services.draft_of(report, request.user)
+    initial = {**default_texts(gather(workshop)), **draft.texts}
+    form = SectionTextsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_texts(draft, {key: form.cleaned_data[key] for key in SECTION_KEYS})
+        messages.success(request, _("Saved. The preview below shows the report as it reads now."))
+        return redirect("reports:edit", workshop.slug)
+    context = {
+        "workshop": workshop,
+        "coalition": workshop.coalition,
+        "report": report,
+        "draft": draft,
+        "form": form,
+        "publish_form": PublishForm(instance=draft),
+        "preview": article_html(workshop, draft),
+        "versions": report.versions.exclude(published_at=None),
+        "formats": list(FORMATS),
+        "notes_without_themes": bool(services.harvest_notes(workshop)) and not report.themes,
+    }
+    return render(request, "reports/edit.html", context)
+
+
+@require_POST
+def publish(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.PLAN_WORKSHOP, workshop)
+    report = services.report_for(workshop)
+    draft = services.draft_of(report, request.user)
+    form = PublishForm(request.POST, instance=ReportVersion.objects.get(pk=draft.pk))
+    if not form.is_valid():
+        messages.error(request, _("Choose who can read it."))
+        return redirect("reports:edit", workshop.slug)
+    services.publish(
+        draft, visibility=form.cleaned_data["visibility"], html=article_html(workshop, draft)
+    )
+    messages.success(
+        request, _("Version %(n)s is published on the coalition's page.") % {"n": draft.number}
+    )
+    return redirect("reports:version", workshop.slug, draft.number)
+
+
+def _readable_version(request, workshop, number) -> ReportVersion:
+    version = get_object_or_404(
+        ReportVersion.objects.exclude(published_at=None), report__workshop=workshop, number=number
+    )
+    action = (
+        Action.VIEW
+        if version.visibility == ReportVersion.Visibility.PUBLIC
+        else Action.MEMBERS_VIEW
+    )
+    authorize(request, action, workshop)
+    return version
+
+
+def version(request, slug, number):
+    """A published version, exactly as it read when it was published."""
+    workshop = _workshop(slug)
+    published = _readable_version(request, workshop, number)
+    others = workshop.report.versions.exclude(published_at=None)
+    if not can(request.user, Action.MEMBERS_VIEW, workshop):
+        others = others.filter(visibility=ReportVersion.Visibility.PUBLIC)
+    context = {
+        "workshop": workshop,
+        "coalition": workshop.coalition,
+        "version": published,
+        "versions": others,
+        "can_plan": can(request.user, Action.PLAN_WORKSHOP, workshop),
+        "formats": list(FORMATS),
+    }
+    return render(request, "reports/version.html", context)
+
+
+@require_POST
+def download(request, slug, fmt):
+    """Make the file in the background and show its progress; a finished file is kept and
+    served again until anything in the workshop or the report changes."""
+    workshop = _workshop(slug)
+    if fmt not in FORMATS:
+        raise Http404
+    number = request.POST.get("version")
+    if number:
+        version = _readable_version(request, workshop, number)
+        action = (
+            Action.VIEW
+            if version.visibility == ReportVersion.Visibility.PUBLIC
+            else Action.MEMBERS_VIEW
+        )
+    else:
+        authorize(request, Action.PLAN_WORKSHOP, workshop)
+        version = services.draft_of(services.report_for(workshop), request.user)
+        action = Action.PLAN_WORKSHOP
+    report = services.report_for(workshop)
+    key = (
+        f"workshop:{workshop.pk}:report:{fmt}:v{version.pk}:{version.updated_at.isoformat()}:"
+        f"{report.themes_changed_at}:{fingerprint(workshop)}"
+    )
+    job = start_job(
+        kind="reports.render",
+        key=key,
+        title=_("Report of “%(title)s” (%(format)s)")
+        % {"title": workshop.title, "format": fmt.upper()},
+        coalition=workshop.coalition,
+        action=action,
+        params={"workshop": workshop.pk, "version": version.pk, "format": fmt},
+        user=request.user,
+    )
+    return redirect(job)
+
+
+@require_http_methods(["GET", "POST"])
+def themes(request, slug):
+    """The facilitator's review of the themes found in the table notes."""
+    workshop = _workshop(slug)
+    authorize(request, Action.RUN_WORKSHOP, workshop)
+    report = services.report_for(workshop)
+    notes = {n.id: n for n in services.harvest_notes(workshop)}
+    if request.method == "POST":
+        form = ThemeEditForm(request.POST, note_ids=list(notes))
+        if form.is_valid():
+            args = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
+            try:
+                services.edit_themes(report, args.pop("question"), args.pop("edit"), **args)
+            except (services.ReportError, KeyError) as error:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(
+            reverse("reports:themes", args=[workshop.slug])
+            + f"#q-{request.POST.get('question', '')}"
+        )
+    context = {
+        "workshop": workshop,
+        "coalition": workshop.coalition,
+        "report": report,
+        "questions": _theme_view(report, notes, workshop),
+        "has_notes": bool(notes),
+    }
+    return render(request, "reports/themes.html", context)
+
+
+def _theme_view(report, notes, workshop) -> list[dict]:
+    labels = {
+        str(q.pk): (f"{q.label}: {q.text}" if q.label else q.text)
+        for item in workshop.agenda_items.all()
+        for q in item.questions.all()
+    }
+    view = []
+    for key, found in report.themes.get("questions", {}).items():
+        view.append(
+            {
+                "key": key,
+                "title": labels.get(key, _("Notes without a question")),
+                "themes": [
+                    {**theme, "notes": [notes[n] for n in theme["note_ids"] if n in notes]}
+                    for theme in found
+                ],
+            }
+        )
+    return view
+
+
+@require_POST
+def find_themes(request, slug):
+    workshop = _workshop(slug)
+    authorize(request, Action.RUN_WORKSHOP, workshop)
+    if not services.harvest_notes(workshop):
+        messages.error(request, _("There are no table notes to group yet."))
+        return redirect("reports:themes", workshop.slug)
+    job = start_job(
+        kind="reports.themes",
+        key=f"workshop:{workshop.pk}:themes:{fingerprint(workshop)}",
+        title=_("Finding themes in the notes of “%(title)s”") % {"title": workshop.title},
+        coalition=workshop.coalition,
+        action=Action.RUN_WORKSHOP,
+        params={"workshop": workshop.pk, "next": reverse("reports:themes", args=[workshop.slug])},
+        user=request.user,
+        reuse=False,
+    )
+    return redirect(job)
