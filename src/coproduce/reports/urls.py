@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("report.css", views.report_css, name="css"),
     path("<slug:slug>/", views.edit, name="edit"),
     path("<slug:slug>/publish/", views.publish, name="publish"),
     path("<slug:slug>/v/<int:number>/", views.version, name="version"),

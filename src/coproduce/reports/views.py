@@ -1,20 +1,33 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.coalitions.permissions import Action, authorize, can
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import Workshop
 
-from . import services
+from . import layout, services
 from .builder import SECTION_KEYS, default_texts
 from .documents import FORMATS, article_html
 from .forms import PublishForm, SectionTextsForm, ThemeEditForm
 from .gather import fingerprint, gather
 from .models import ReportVersion
+
+
+@cache_control(max_age=3600, public=True)
+def report_css(request):
+    """The report's own styles for the site's preview and published pages: a file, since the
+    Content Security Policy forbids inline styles. Page-wide rules stay with the documents."""
+    rules = [
+        line
+        for line in layout.report_css().splitlines()
+        if not line.startswith(("html ", "body ")) and "body {" not in line
+    ]
+    return HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
 
 
 def _workshop(slug) -> Workshop:
