@@ -123,6 +123,7 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> layout.Sec
                 for note in supporting
             )
     method = themes.get("method")
+    how = _("How the themes were found:")
     if method:
         edited = (
             _(
@@ -132,9 +133,7 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> layout.Sec
             if themes.get("edited")
             else ""
         )
-        blocks.append(
-            layout.Markdown(f"*{_('How the themes were found:')}* {_md_escape(method)}{edited}")
-        )
+        blocks.append(layout.Markdown(f"*{_md_escape(how)}* {_md_escape(method)}{edited}"))
     elif not by_question:
         blocks.append(layout.Markdown(_("The table notes have not been grouped into themes yet.")))
     return layout.Section(key="cafe", heading=heading, blocks=tuple(blocks))
@@ -190,21 +189,22 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
                 numeric_columns=(2, 3),
             )
         )
+    agree, disagree = _("agree"), _("disagree")
     shared = [
-        f"{c['statement'].text} ({c['percent']:.0f}% {_('agree')})"
+        f"{c['statement'].text} ({c['percent']:.0f}% {agree})"
         for c in view["consensus_agree"]
         if c["statement"]
     ]
     shared += [
-        f"{c['statement'].text} ({c['percent']:.0f}% {_('disagree')})"
+        f"{c['statement'].text} ({c['percent']:.0f}% {disagree})"
         for c in view["consensus_disagree"]
         if c["statement"]
     ]
     if shared:
-        blocks.append(layout.Markdown(f"### {_('What nearly everyone shares')}"))
+        blocks.append(layout.Markdown("### " + _("What nearly everyone shares")))
         blocks.append(layout.BulletList(items=tuple(shared)))
     if view["divisive"]:
-        blocks.append(layout.Markdown(f"### {_('Where the groups differ most')}"))
+        blocks.append(layout.Markdown("### " + _("Where the groups differ most")))
         blocks.append(
             layout.BulletList(
                 items=tuple(
@@ -216,7 +216,7 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
         )
     sectors = view.get("sectors")
     if sectors:
-        blocks.append(layout.Markdown(f"### {_('Sectors across the opinion groups')}"))
+        blocks.append(layout.Markdown("### " + _("Sectors across the opinion groups")))
         blocks.append(
             layout.Table(
                 header=(_("Sector"), *(g["name"] for g in view["groups"]), _("No group")),
