@@ -30,6 +30,15 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches of the vote path keep objects by id; ids repeat between tests."""
+    from coproduce.conversations import services, views
+
+    views._for_votes.clear()
+    services._asked_at.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters live in the cache; one test's attempts must not limit the next.
     from django.core.cache import cache

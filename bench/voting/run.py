@@ -46,7 +46,9 @@ def prepare(env) -> tuple[int, list[str], list[int]]:
     code = f"""
 import django, json
 django.setup()
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from django.conf import settings
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 from coproduce.coalitions.models import Coalition
 from coproduce.conversations.models import Conversation, Statement, Voter
 from coproduce.people.models import Guest

@@ -111,7 +111,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'coproduce.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A health check costs a round trip at the start of every request; with it off, the
+        # first request after a database restart fails once and the connection is renewed.
+        conn_health_checks=_env_bool("DB_HEALTH_CHECKS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -141,11 +143,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if redis_url := os.environ.get("REDIS_URL"):
-    # Rate limits must be shared by every web process, so production uses one cache.
+    # Rate limits must be shared by every web process, so production uses one cache; with a
+    # shared cache, sessions are read from it too (a per-process cache could serve stale ones).
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": redis_url,
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TASKS = {
     "default": {

@@ -5,6 +5,7 @@ stores what it returns. Votes never wait for the maths: a vote marks the map as 
 worker recomputes it a few seconds later from all votes, warm-started from the last map.
 """
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -155,9 +156,18 @@ def set_voter_excluded(voter: Voter, excluded: bool, actor) -> None:
 # The map -------------------------------------------------------------------------------------
 
 
+# When this process last asked for a map of each conversation: most votes then need not ask
+# the shared cache at all.
+_asked_at: dict[int, float] = {}
+
+
 def schedule_map(conversation_id: int) -> None:
     """Ask for a new map a few seconds from now, once however many votes arrive meanwhile."""
     delay = settings.OPINION_MAP_DELAY_SECONDS
+    now = time.monotonic()
+    if now - _asked_at.get(conversation_id, -1e9) < delay:
+        return
+    _asked_at[conversation_id] = now
     if not cache.add(f"conversation:{conversation_id}:map-due", 1, timeout=max(delay, 1)):
         return
     update = recompute_map

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,6 +29,23 @@ def _conversation(conversation_id) -> Conversation:
     return get_object_or_404(
         Conversation.objects.select_related("coalition", "workshop"), pk=conversation_id
     )
+
+
+# Votes arrive many times a second in a live room; each process keeps the conversation it
+# votes into for a moment instead of reading it again for every vote. A change to it (closing
+# it, making the coalition private) reaches votes within VOTE_CACHE_SECONDS.
+VOTE_CACHE_SECONDS = 2.0
+_for_votes: dict[int, tuple[float, Conversation]] = {}
+
+
+def _conversation_for_vote(conversation_id: int) -> Conversation:
+    now = time.monotonic()
+    cached = _for_votes.get(conversation_id)
+    if cached and now - cached[0] < VOTE_CACHE_SECONDS:
+        return cached[1]
+    conversation = _conversation(conversation_id)
+    _for_votes[conversation_id] = (now, conversation)
+    return conversation
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +138,10 @@ def _vote_context(request, conversation, voter) -> dict:
 @require_http_methods(["GET", "POST"])
 def vote(request, conversation_id):
     """One statement at a time: agree, disagree or pass (a form post; no JavaScript needed)."""
-    conversation = _conversation(conversation_id)
+    if request.method == "POST":
+        conversation = _conversation_for_vote(conversation_id)
+    else:
+        conversation = _conversation(conversation_id)
     voter = _voter_or_join(request, conversation)
     if voter is None:
         return redirect("conversations:join", conversation.join_code)
