@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -19,7 +20,8 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="people/password_reset_confirm.html",
+            template_name="people/password_form.html",
+            extra_context={"heading": _("Choose a new password")},
             success_url=reverse_lazy("people:password_reset_complete"),
         ),
         name="password_reset_confirm",
@@ -34,7 +36,8 @@ urlpatterns = [
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
-            template_name="people/password_change.html",
+            template_name="people/password_form.html",
+            extra_context={"heading": _("Change your password")},
             success_url=reverse_lazy("people:profile"),
         ),
         name="password_change",

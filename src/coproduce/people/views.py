@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from coproduce.core.ratelimit import hit_request
@@ -45,7 +46,8 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    template_name = "people/password_reset.html"
+    template_name = "people/password_form.html"
+    extra_context = {"heading": _lazy("Reset your password")}
     email_template_name = "people/email/password_reset.txt"
     subject_template_name = "people/email/password_reset_subject.txt"
     success_url = reverse_lazy("people:password_reset_done")
