@@ -280,3 +280,24 @@ def test_text_in_catalan_greek_and_chinese_reaches_the_pdf(tmp_path):
     ).stdout
     # Every character needs a font that has it: a CJK font must be embedded for the Chinese.
     assert re.search(r"(?i)(wqy|wenquanyi|noto\w*cjk|droid\w*fallback)", fonts), fonts
+
+
+def test_participation_funnel_counts_people_not_actions():
+    from factories import GuestFactory, RegistrationFactory
+
+    from coproduce.conversations import services as conversations
+    from coproduce.reports.gather import gather
+
+    workshop = WorkshopFactory()
+    guests = [GuestFactory() for _ in range(3)]
+    for guest in guests:
+        RegistrationFactory(workshop=workshop, guest=guest)
+    conversation = conversations.open_conversation(
+        coalition=workshop.coalition, workshop=workshop, question="Q", seed_statements=["A", "B"]
+    )
+    for guest in guests[:2]:
+        voter = conversations.voter_for(conversation, guest=guest)
+        for statement in conversation.statements.all():
+            conversations.cast_vote(voter, statement.pk, 1)  # two votes each: still one person
+    conversations.add_statement(conversations.voter_for(conversation, guest=guests[0]), "C please")
+    assert gather(workshop).funnel == {"registered": 3, "attended": 0, "voted": 2, "wrote": 1}

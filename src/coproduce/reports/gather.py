@@ -143,42 +143,25 @@ def _funnel(workshop: Workshop, data: ReportData) -> dict[str, int]:
     registrations = Registration.objects.filter(
         workshop=workshop, status=Registration.Status.REGISTERED
     )
-    people = registrations.values("person_id", "guest_id")
-    voted = (
-        Voter.objects.filter(conversation__workshop=workshop)
-        .filter(Q(person__in=people.values("person_id")) | Q(guest__in=people.values("guest_id")))
-        .annotate(n=Count("votes"))
-        .filter(n__gt=0)
+    voters = Voter.objects.filter(conversation__workshop=workshop, votes__isnull=False)
+    authors = Statement.objects.filter(conversation__workshop=workshop, author__isnull=False)
+    note_writers = Note.objects.filter(cafe__agenda_item__workshop=workshop).values(
+        "author__registration"
     )
-    wrote_notes = set(
-        Note.objects.filter(cafe__agenda_item__workshop=workshop, author__isnull=False).values_list(
-            "author__registration_id", flat=True
-        )
+    voted = registrations.filter(
+        Q(person__in=voters.values("person")) | Q(guest__in=voters.values("guest"))
     )
-    wrote_statements = set(
-        Statement.objects.filter(conversation__workshop=workshop, author__isnull=False).values_list(
-            "author__person_id", "author__guest_id"
-        )
-    )
-    writers = len(wrote_notes) + _registrations_matching(
-        registrations, wrote_statements, wrote_notes
+    wrote = registrations.filter(
+        Q(pk__in=note_writers)
+        | Q(person__in=authors.values("author__person"))
+        | Q(guest__in=authors.values("author__guest"))
     )
     return {
         "registered": data.registered,
         "attended": data.attended,
         "voted": voted.count(),
-        "wrote": writers,
+        "wrote": wrote.count(),
     }
-
-
-def _registrations_matching(registrations, person_guest_pairs, already: set[int]) -> int:
-    """Registrations behind statement authors, not already counted as note writers."""
-    persons = {p for p, _g in person_guest_pairs if p}
-    guests = {g for _p, g in person_guest_pairs if g}
-    matching = registrations.filter(Q(person_id__in=persons) | Q(guest_id__in=guests)).exclude(
-        pk__in=already
-    )
-    return matching.count()
 
 
 def fingerprint(workshop: Workshop) -> str:
