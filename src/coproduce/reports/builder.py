@@ -9,7 +9,6 @@ organisers' own Markdown text; a section without data says what is missing.
 
 from django.utils.translation import gettext as _
 
-from coproduce.core.charts import PALETTE  # noqa: F401  (the same colours in every format)
 
 from . import layout
 from .gather import ReportData
