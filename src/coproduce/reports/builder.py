@@ -9,7 +9,6 @@ organisers' own Markdown text; a section without data says what is missing.
 
 from django.utils.translation import gettext as _
 
-
 from . import layout
 from .gather import ReportData
 
