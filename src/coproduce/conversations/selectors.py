@@ -2,7 +2,7 @@
 
 import random
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from .models import Conversation, Statement, Vote, Voter
 
@@ -61,6 +61,10 @@ def figures(conversation: Conversation) -> dict:
     n_votes = votes.count()
     statements = shown_statements(conversation).count()
     statements_total = conversation.statements.count()
+    # Pol.is's summary counts statements somebody voted on; so do we, to compare.
+    voted_on = conversation.statements.filter(
+        Exists(Vote.objects.filter(statement=OuterRef("pk")))
+    ).count()
     writers = (
         conversation.statements.filter(author__isnull=False).values("author").distinct().count()
     )
@@ -73,6 +77,7 @@ def figures(conversation: Conversation) -> dict:
         "votes_per_voter": n_votes / voters if voters else 0.0,
         "statements": statements,
         "statements_total": statements_total,
+        "statements_voted_on": voted_on,
         "writers": writers,
         "share_writing": writers / voters if voters else 0.0,
         "clustered": clustered,
