@@ -239,6 +239,10 @@ def test_one_participant_says_why_there_are_no_groups_yet(client):
     compute_map(conversation)
     body = client.get(conversation.get_absolute_url()).content.decode()
     assert "No opinion groups yet:" in body
+    assert "only one participant has voted" in body
+    client.cookies["django_language"] = "es"
+    body = client.get(conversation.get_absolute_url()).content.decode()
+    assert "solo ha votado una persona" in body
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,34 @@ from .models import Conversation
 GROUP_LETTERS = "ABCDEFGHIJ"
 
 
+def _reasons() -> dict[str, str]:
+    # The maths says why it cannot group yet in plain English; these are its sentences, so
+    # that the map page can say them in the reader's language.
+    return {
+        "no votes yet": _("no votes yet"),
+        "no votes left once rejected, meta and excluded participants' votes are set aside": _(
+            "no votes are left once rejected and meta statements and excluded participants "
+            "are set aside"
+        ),
+        "only one participant has voted: groups need at least two": _(
+            "only one participant has voted: groups need at least two"
+        ),
+        "only one statement has votes: a map needs at least two": _(
+            "only one statement has votes: a map needs at least two"
+        ),
+        "every participant voted the same way so far: nothing separates them yet": _(
+            "everyone has voted the same way so far: nothing separates them yet"
+        ),
+        "all participants are at the same place on the map: nothing separates them yet": _(
+            "everyone is at the same place on the map: nothing separates them yet"
+        ),
+    }
+
+
+def reason_text(reason: str | None) -> str | None:
+    return _reasons().get(reason, reason) if reason else reason
+
+
 def group_name(group_id: int) -> str:
     return _("Group %(letter)s") % {"letter": GROUP_LETTERS[group_id % len(GROUP_LETTERS)]}
 
@@ -50,7 +78,7 @@ def map_view(conversation: Conversation) -> dict | None:
     names = {g["id"]: g["name"] for g in groups}
     view = {
         "k": data["k"],
-        "reason": data.get("reason"),
+        "reason": reason_text(data.get("reason")),
         "groups": groups,
         "consensus_agree": [
             {"statement": statement(c["statement"]), "percent": c["percent"]}
