@@ -10,6 +10,11 @@
   q^2+1 tables of q+1 for q^2+q+1 rounds: Kirkman's schoolgirls (15 people, 7 rounds) and
   40 people at 10 tables of 4 for 13 rounds. The packing comes from a small exact-cover
   model solved once by CP-SAT.
+* Resolvable designs stored as base blocks and developed by a group (`designs.py`): a
+  4-GDD of type 2^16 (Z_8 x Z_2) seats 32 people at 8 tables of 4 for 10 rounds with no
+  repeat (the 8-4-10 Social Golfer problem; for 11 rounds a round of partner pairs adds
+  the 32 repeats the counting bound forces), and a nearly Kirkman triple system NKTS(18)
+  (Z_6) seats 18 people at 6 tables of 3 for 8 rounds.
 
 After a construction, people are relabelled (travellers swap whole routes, which keeps the
 design) to balance sectors.
@@ -27,6 +32,7 @@ from itertools import product
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .designs import GOLFER_32, NKTS_18, design_rounds, partner_round
 from .model import Instance
 
 
@@ -234,12 +240,16 @@ def _projective_lines(points, index, q: int) -> list[frozenset[int]]:
 
 
 def construct(inst: Instance) -> tuple[np.ndarray, str] | None:
-    """A zero-repeat seating for the whole café if a construction fits, else None."""
+    """A seating for the whole café from a design if one fits, else None. The seating has no
+    repeated meeting, except for 8 tables of 4 over 11 rounds, where it has the 32 the
+    counting bound forces."""
     shape = _shape(inst)
     if shape is None:
         return None
-    tables, size, hosted = shape
+    tables, size, hosted, short = shape
     g, rounds = len(tables), inst.future
+    if short:
+        return None if hosted else _stored_design(inst, tables, size, short)
     if is_prime_power(g) and size <= g and rounds <= affine_max_rounds(g, size, hosted):
         return _from_points(
             inst, tables, affine_rounds(g, size, rounds, hosted), hosted, [(x, 0) for x in range(g)]
@@ -251,10 +261,48 @@ def construct(inst: Instance) -> tuple[np.ndarray, str] | None:
                 return _from_points(inst, tables, packing[:rounds], False, []), (
                     f"packing of PG(3,{q})"
                 )
+    return None if hosted else _stored_design(inst, tables, size, 0)
+
+
+def _stored_design(
+    inst: Instance, tables: list[int], size: int, short: int
+) -> tuple[np.ndarray, str] | None:
+    """The designs of `designs.py`: 8 tables of 4 for up to 10 rounds (11 with a round of
+    partner pairs), 6 tables of 3 for up to 8 rounds. One or two people fewer also fit: the
+    last point is left out, and for two also its partner; partners never meet, so in every
+    round each of them leaves a different table one short, and those tables are the ones
+    the even filling makes small in that round."""
+    rounds = inst.future
+    for design, g, k in ((GOLFER_32, 8, 4), (NKTS_18, 6, 3)):
+        if len(tables) != g or size != k or short > 2:
+            continue
+        schedule = [list(blocks) for blocks in design_rounds(design)]
+        method = design.name
+        if design is GOLFER_32 and rounds == len(schedule) + 1 and not short:
+            schedule.append(list(partner_round()))
+            method += " + partner round"
+        if rounds > len(schedule):
+            return None
+        last = design.points - 1
+        partner = dict(design.partners())
+        gone = {last, next(a for a, b in partner.items() if b == last)}
+        gone = set(sorted(gone, reverse=True)[:short])
+        chosen = []
+        for f, blocks in enumerate(schedule[:rounds]):
+            kept = [tuple(p for p in block if p not in gone) for block in blocks]
+            full = [b for b in kept if len(b) == size]
+            cut = [b for b in kept if len(b) < size]
+            chosen.append([cut.pop() if inst.sizes[f, t] < size else full.pop() for t in tables])
+        if short:
+            method += f" without {short} point{'s' if short > 1 else ''}"
+        return _from_points(inst, tables, chosen, False, []), method
     return None
 
 
-def _shape(inst: Instance) -> tuple[list[int], int, bool] | None:
+def _shape(inst: Instance) -> tuple[list[int], int, bool, int] | None:
+    """(tables, table size, hosted, tables one seat short per round) for a plain café of
+    one kind whose tables all seat the same number, or at most two fewer people than that
+    (then the even filling leaves that many tables one short in every round)."""
     if inst.held or inst.future == 0 or any(inst.apart_of):
         return None
     if any(len(m) > 1 for m in inst.units) or len(set(inst.person_online)) > 1:
@@ -262,11 +310,18 @@ def _shape(inst: Instance) -> tuple[list[int], int, bool] | None:
     kind = inst.person_online[0]
     tables = [t for t in inst.tables_of(kind) if inst.sizes[0, t] > 0]
     sizes = {int(s) for f in range(inst.future) for s in inst.sizes[f, tables]}
-    if len(sizes) != 1 or any(
-        inst.sizes[f, t]
-        for f in range(inst.future)
-        for t in inst.tables_of(kind)
-        if t not in tables
+    size = max(sizes)
+    short = len(tables) * size - inst.n
+    if (
+        sizes - {size, size - 1}
+        or short > 2
+        or (short and size - 1 < 2)
+        or any(
+            inst.sizes[f, t]
+            for f in range(inst.future)
+            for t in inst.tables_of(kind)
+            if t not in tables
+        )
     ):
         return None
     pinned = [inst.unit_pin[u] for u in range(len(inst.units)) if inst.unit_pin[u] >= 0]
@@ -275,7 +330,7 @@ def _shape(inst: Instance) -> tuple[list[int], int, bool] | None:
     )
     if pinned and not hosted:
         return None
-    return tables, sizes.pop(), hosted
+    return tables, size, hosted, short
 
 
 def _from_points(inst, tables, rounds, hosted: bool, host_points) -> np.ndarray:
