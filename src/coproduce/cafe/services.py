@@ -252,18 +252,6 @@ def reopen_cafe(cafe: Cafe) -> None:
     cafe.save(update_fields=["closed_at"])
 
 
-def seat_of(participant: Participant, round_number: int) -> Seat | None:
-    return (
-        participant.seats.filter(round_number=round_number)
-        .select_related("table", "table__host__registration")
-        .first()
-    )
-
-
-def route(participant: Participant) -> list[Seat]:
-    return list(participant.seats.select_related("table").order_by("round_number"))
-
-
 # Notes ----------------------------------------------------------------------------------------
 
 PHOTO_SIGNATURES = {

@@ -85,10 +85,6 @@ def figures(conversation: Conversation) -> dict:
     }
 
 
-def statement_texts(conversation: Conversation) -> dict[int, Statement]:
-    return {s.pk: s for s in conversation.statements.all()}
-
-
 def moderation_queue(conversation: Conversation):
     return conversation.statements.annotate(
         n_votes=Count("votes"), n_agree=Count("votes", filter=Q(votes__value=1))

@@ -33,7 +33,3 @@ def start_job(
     run_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
-
-
-def latest_job(key_prefix: str) -> Job | None:
-    return Job.objects.filter(key__startswith=key_prefix).order_by("-created_at").first()
