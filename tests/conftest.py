@@ -39,6 +39,15 @@ def _fresh_process_caches():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request in Spanish leaves Spanish active in this thread; the next test starts afresh.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters live in the cache; one test's attempts must not limit the next.
     from django.core.cache import cache

@@ -217,7 +217,8 @@ def test_map_page_shows_groups_consensus_and_sector_lens(client):
     response = client.get(conversation.get_absolute_url())
     view = response.context["map"]
     assert view["k"] == 2 and sum(g["size"] for g in view["groups"]) == 20
-    assert view["consensus_agree"][0]["statement"].text == "Statement number 0"
+    assert view["common_agree"][0]["statement"].text == "Statement number 0"
+    assert view["common_agree"][0]["figure"] == "100% agree; at least 100% in each group"
     assert len(view["sectors"]["rows"]) == 2
     body = response.content.decode()
     assert "Opinion map" in body and "Statements that split the sectors most" in body

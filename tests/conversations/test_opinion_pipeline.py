@@ -87,6 +87,29 @@ def test_flipping_every_vote_mirrors_the_map(dense):
         c.statement_id for c in a.consensus_disagree
     ]
     np.testing.assert_allclose(b.group_aware_consensus, a.group_aware_consensus_disagree)
+    flipped = {"agree": "disagree", "disagree": "agree"}
+    assert [(c.statement_id, flipped[c.direction]) for c in b.common_ground] == sorted(
+        ((c.statement_id, c.direction) for c in a.common_ground), key=lambda c: c[1] != "disagree"
+    )
+
+
+def test_common_ground_leaves_out_what_one_group_carries():
+    # Two planted groups of 150 and 50. Statement 0: everyone agrees. Statement 1: the big
+    # group agrees and the small one disagrees, so a majority of everyone agrees. The groups
+    # split on every other statement.
+    groups = (np.arange(200) >= 150).astype(int)
+    rng = np.random.default_rng(3)
+    stance = rng.choice([-1.0, 1.0], size=20) * np.array([[1.0], [-1.0]])  # split elsewhere
+    stance[:, 0] = 1.0
+    stance[:, 1] = [1.0, -1.0]
+    dense = np.where(rng.random((200, 20)) < 0.95, stance[groups], -stance[groups])
+    result = compute(matrix(dense))
+    assert result.k == 2 and adjusted_rand_score(groups, result.group_of) == 1.0
+    assert 1 in [c.statement_id for c in result.consensus_agree]
+    shared = [c.statement_id for c in result.common_ground if c.direction == "agree"]
+    assert shared[0] == 0 and 1 not in shared
+    doc = result.to_dict()["common_ground"]
+    assert doc["agree"][0]["statement"] == 0 and doc["agree"][0]["lowest_group_percent"] > 80
 
 
 def test_rejected_statements_leave_the_maths():
@@ -224,7 +247,7 @@ def test_json_shape():
     assert set(doc) >= {"k", "participants", "groups", "consensus", "statements", "participation"}
     assert set(doc["participants"][0]) == {"id", "x", "y", "group"}
     assert isinstance(doc["participants"][0]["id"], int)
-    assert set(doc["consensus"]) == {"agree", "disagree"}
+    assert set(doc["consensus"]) == set(doc["common_ground"]) == {"agree", "disagree"}
     rep = doc["groups"][0]["representative"][0]
     assert {"statement", "direction", "percent_in_group", "percent_rest"} <= set(rep)
     stmt = doc["statements"][0]

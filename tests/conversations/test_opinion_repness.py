@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from coproduce.conversations.opinion.consensus import (
+    common_ground,
     consensus_statements,
     divisiveness,
     group_aware_consensus,
@@ -119,6 +120,27 @@ def test_group_aware_consensus_is_a_product_over_groups():
     votes = np.array([[5, 5], [10, 10]])
     expected = [(5 / 7) * (10 / 12), (1 / 7) * (2 / 12)]
     np.testing.assert_allclose(group_aware_consensus(agree, votes), expected)
+
+
+def test_common_ground_needs_a_majority_of_every_group():
+    # Columns: both groups agree strongly; the big group carries it over the small one's
+    # objection; the small group never voted; one vote each; both agree, less so.
+    agree = np.array([[18, 20, 19, 1, 14], [9, 1, 0, 1, 6]])
+    votes = np.array([[20, 20, 20, 1, 20], [10, 10, 0, 1, 10]])
+    disagree = votes - agree
+    ids = np.array([10, 11, 12, 13, 14])
+    shared = common_ground(agree, votes, ids, "agree")
+    # Ranked by group-aware consensus: one agreeing vote per group is (2/3)^2, above 14's
+    # 15/22 x 7/12 and below 10's.
+    assert [c.statement_id for c in shared] == [10, 13, 14]
+    assert shared[0].score == pytest.approx((19 / 22) * (10 / 12))
+    assert shared[0].percent == pytest.approx(100 * 27 / 30)
+    assert shared[2].lowest_group_percent == pytest.approx(60.0)
+    # Pol.is's consensus (a majority of everyone) does take the carried statement.
+    polis, _ = consensus_statements(agree.sum(0), disagree.sum(0), votes.sum(0), ids)
+    assert 11 in [c.statement_id for c in polis]
+    assert common_ground(disagree, votes, ids, "disagree") == []
+    assert common_ground(agree[:0], votes[:0], ids, "agree") == []
 
 
 def test_divisiveness_spread_of_net_agreement():

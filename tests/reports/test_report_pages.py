@@ -108,6 +108,19 @@ def test_report_list_prints_slug_then_title(demo_workshop, capsys):
     assert f"{demo.WORKSHOP_SLUG}\t{demo.TITLE}" in lines
 
 
+def test_report_language_is_chosen_not_inherited(demo_workshop, tmp_path):
+    from django.utils import translation
+
+    out = tmp_path / "report.md"
+    with translation.override("es"):  # as a Spanish request before it would leave it
+        call_command("report", demo.WORKSHOP_SLUG, "--format", "md", "-o", str(out))
+    english = out.read_text()
+    call_command("report", demo.WORKSHOP_SLUG, "--format", "md", "--language", "es", "-o", str(out))
+    spanish = out.read_text()
+    assert "Conclusions" in english and "Conclusiones" not in english
+    assert "Conclusiones" in spanish
+
+
 def test_unknown_workshop_is_named(demo_workshop):
     from django.core.management import CommandError
 

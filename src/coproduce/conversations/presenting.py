@@ -80,14 +80,8 @@ def map_view(conversation: Conversation) -> dict | None:
         "k": data["k"],
         "reason": reason_text(data.get("reason")),
         "groups": groups,
-        "consensus_agree": [
-            {"statement": statement(c["statement"]), "percent": c["percent"]}
-            for c in data["consensus"]["agree"]
-        ],
-        "consensus_disagree": [
-            {"statement": statement(c["statement"]), "percent": c["percent"]}
-            for c in data["consensus"]["disagree"]
-        ],
+        "common_agree": _common_ground(data, "agree", statement),
+        "common_disagree": _common_ground(data, "disagree", statement),
         "divisive": [
             {
                 "statement": statement(d["statement"]),
@@ -103,6 +97,27 @@ def map_view(conversation: Conversation) -> dict | None:
         "participation": data.get("participation", {}),
     }
     return view
+
+
+def _common_ground(data: dict, direction: str, statement) -> list[dict]:
+    # Maps stored before common ground existed have none; the next recompute adds it.
+    items = (data.get("common_ground") or {}).get(direction, [])
+    return [
+        {"statement": statement(c["statement"]), "figure": _shared_figure(c, direction, data["k"])}
+        for c in items
+    ]
+
+
+def _shared_figure(item: dict, direction: str, k: int) -> str:
+    numbers = {"p": round(item["percent"]), "low": round(item["lowest_group_percent"])}
+    # With one group or none, "each group" is everyone: the lowest share would say nothing.
+    if k < 2:
+        text = _("%(p)s%% agree") if direction == "agree" else _("%(p)s%% disagree")
+    elif direction == "agree":
+        text = _("%(p)s%% agree; at least %(low)s%% in each group")
+    else:
+        text = _("%(p)s%% disagree; at least %(low)s%% in each group")
+    return text % numbers
 
 
 def _map_chart(data: dict, groups: list[dict]) -> str:

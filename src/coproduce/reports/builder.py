@@ -187,15 +187,9 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
                 numeric_columns=(2, 3),
             )
         )
-    agree, disagree = _("agree"), _("disagree")
     shared = [
-        f"{c['statement'].text} ({c['percent']:.0f}% {agree})"
-        for c in view["consensus_agree"]
-        if c["statement"]
-    ]
-    shared += [
-        f"{c['statement'].text} ({c['percent']:.0f}% {disagree})"
-        for c in view["consensus_disagree"]
+        f"{c['statement'].text} ({c['figure']})"
+        for c in view["common_agree"] + view["common_disagree"]
         if c["statement"]
     ]
     if shared:

@@ -93,12 +93,21 @@ def render_text(result: OpinionResult, comments: Comments | None = None) -> str:
                 f"  {rep.direction:<8} {rep.percent_in_group:5.1f} % vs {rep.percent_rest:5.1f} % "
                 f"rest  {_statement(rep.statement_id, texts)}"
             )
+    for direction in ("agree", "disagree"):
+        shared = [c for c in result.common_ground if c.direction == direction]
+        if shared:
+            lines += ["", f"Common ground ({direction}: a majority of every group)"]
+            lines += [
+                f"  {c.percent:5.1f} %, lowest group {c.lowest_group_percent:5.1f} %  "
+                f"{_statement(c.statement_id, texts)}"
+                for c in shared
+            ]
     for direction, items in (
         ("agree", result.consensus_agree),
         ("disagree", result.consensus_disagree),
     ):
         if items:
-            lines += ["", f"Consensus ({direction})"]
+            lines += ["", f"Consensus ({direction}: Pol.is, a majority of everyone)"]
             lines += [f"  {c.percent:5.1f} %  {_statement(c.statement_id, texts)}" for c in items]
     if result.divisive:
         lines += ["", "Most divisive"]

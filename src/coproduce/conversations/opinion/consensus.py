@@ -5,6 +5,10 @@
 - Group-aware consensus (Pol.is ``group-aware-consensus``, exported as
   ``group-informed-consensus``): GAC(c) = prod over groups of (A_g + 1) / (S_g + 2), where S_g
   counts passes. High only when every group tends to agree.
+- Common ground (ours, what the map shows as "what nearly everyone shares"): statements that a
+  majority of every group agreed (or disagreed) with, ranked by group-aware consensus. Pol.is's
+  consensus only asks for a majority of everyone, so one large group can carry a statement that
+  the other groups reject; common ground cannot.
 - Divisiveness (ours; Pol.is has no such figure): the spread of net agreement across parts
   (groups or sectors), max_p - min_p of (A_p - D_p) / (S_p + 2), over parts that voted on the
   statement. The +2 pseudocount shrinks small parts towards 0, so a handful of votes cannot make
@@ -77,6 +81,53 @@ def consensus_statements(
             ]
         )
     return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class CommonGround:
+    """A statement every opinion group leans the same way on."""
+
+    statement_id: object
+    direction: str
+    score: float  # group-aware consensus in this direction
+    percent: float  # of everyone who voted on it, passes included
+    lowest_group_percent: float  # the least convinced group
+
+    def to_dict(self) -> dict:
+        return {
+            "statement": _plain(self.statement_id),
+            "score": self.score,
+            "percent": round(self.percent, 1),
+            "lowest_group_percent": round(self.lowest_group_percent, 1),
+        }
+
+
+def common_ground(
+    success: np.ndarray, votes: np.ndarray, statement_ids, direction: str, *, pick_max: int = 5
+) -> list[CommonGround]:
+    """Statements a majority of every part (shape (k, m) counts) voted ``direction`` on.
+
+    A part that has not voted on a statement has not agreed with it. Ranked by group-aware
+    consensus, whose +1/+2 smoothing puts a statement few people voted on below one that many
+    did at the same shares; ties in statement order.
+    """
+    if success.shape[0] == 0 or success.shape[1] == 0:
+        return []
+    score = group_aware_consensus(success, votes)
+    ok = np.flatnonzero((2 * success > votes).all(axis=0))
+    ranked = ok[np.argsort(-score[ok], kind="stable")][:pick_max]
+    share = 100.0 * success / np.maximum(votes, 1)
+    total = 100.0 * success.sum(axis=0) / np.maximum(votes.sum(axis=0), 1)
+    return [
+        CommonGround(
+            _plain(statement_ids[c]),
+            direction,
+            float(score[c]),
+            float(total[c]),
+            float(share[:, c].min()),
+        )
+        for c in ranked.tolist()
+    ]
 
 
 def group_aware_consensus(agree: np.ndarray, votes: np.ndarray) -> np.ndarray:

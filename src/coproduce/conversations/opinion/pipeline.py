@@ -31,8 +31,10 @@ import numpy as np
 
 from . import clusters as cl
 from .consensus import (
+    CommonGround,
     ConsensusStatement,
     DivisiveStatement,
+    common_ground,
     consensus_statements,
     group_aware_consensus,
     most_divisive,
@@ -162,6 +164,7 @@ class OpinionResult:
     groups: tuple[Group, ...]
     consensus_agree: tuple[ConsensusStatement, ...]
     consensus_disagree: tuple[ConsensusStatement, ...]
+    common_ground: tuple[CommonGround, ...]  # agreed first, then disagreed
     divisive: tuple[DivisiveStatement, ...]
     statement_ids: np.ndarray  # every statement that is not rejected (meta included)
     statement_coords: np.ndarray  # (m, 2); 0 for statements outside the maths
@@ -233,6 +236,10 @@ class OpinionResult:
             "consensus": {
                 "agree": [c.to_dict() for c in self.consensus_agree],
                 "disagree": [c.to_dict() for c in self.consensus_disagree],
+            },
+            "common_ground": {
+                direction: [c.to_dict() for c in self.common_ground if c.direction == direction]
+                for direction in ("agree", "disagree")
             },
             "divisive": [d.to_dict() for d in self.divisive],
             "statements": statements,
@@ -466,7 +473,8 @@ def tally(shown: VoteMatrix, grouping: Grouping, inside: np.ndarray) -> Tallies:
 
 
 def _consensus(tallies: Tallies, cols: np.ndarray, statement_ids, cfg: OpinionConfig):
-    """Stage 8: consensus, group-aware consensus (agree, disagree) and most divisive."""
+    """Stage 8: consensus, group-aware consensus (agree, disagree), common ground and most
+    divisive."""
     agree, disagree, votes = (x[cols] for x in tallies.everyone)
     cons = consensus_statements(
         agree,
@@ -481,11 +489,19 @@ def _consensus(tallies: Tallies, cols: np.ndarray, statement_ids, cfg: OpinionCo
     by_group = tallies.by_group if tallies.by_group[0].shape[0] else tallies.clustered
     gac = group_aware_consensus(by_group[0], by_group[2])
     gac_disagree = group_aware_consensus(by_group[1], by_group[2])
-    ga, gd, gv = (x[:, cols] for x in tallies.by_group)
-    divisive = most_divisive(
-        ga, gd, gv, statement_ids, list(range(ga.shape[0])), top=cfg.divisive_top
+    ga, gd, gv = (x[:, cols] for x in by_group)
+    shared = tuple(
+        c
+        for direction, success in (("agree", ga), ("disagree", gd))
+        for c in common_ground(success, gv, statement_ids, direction, pick_max=cfg.pick_max)
     )
-    return cons, gac, gac_disagree, divisive
+    divisive = most_divisive(
+        *(x[:, cols] for x in tallies.by_group),
+        statement_ids,
+        list(range(tallies.by_group[0].shape[0])),
+        top=cfg.divisive_top,
+    )
+    return cons, gac, gac_disagree, shared, divisive
 
 
 def _participation(maths: VoteMatrix, inside: np.ndarray, group_of: np.ndarray) -> Participation:
@@ -559,7 +575,7 @@ def compute(
     with _timed(timings, "repness"):
         groups = _groups(grouping, tallies, cols, maths.statement_ids, cfg)
     with _timed(timings, "consensus"):
-        (cons_agree, cons_disagree), gac, gac_dis, divisive = _consensus(
+        (cons_agree, cons_disagree), gac, gac_dis, shared, divisive = _consensus(
             tallies, cols, maths.statement_ids, cfg
         )
     with _timed(timings, "routing"):
@@ -590,6 +606,7 @@ def compute(
         groups=groups,
         consensus_agree=tuple(cons_agree),
         consensus_disagree=tuple(cons_disagree),
+        common_ground=shared,
         divisive=tuple(divisive),
         statement_ids=shown.statement_ids,
         statement_coords=statement_coords,

@@ -1,7 +1,9 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from coproduce.reports import services
 from coproduce.reports.documents import FORMATS, render
@@ -24,8 +26,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--published", action="store_true", help="the latest published version, not the draft"
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of the report's own words (headings, labels); default %(default)s",
+        )
 
-    def handle(self, *args, workshop, format, output, list_workshops, published, **options):
+    def handle(self, *args, language, **options):
+        # The report's words follow --language, never whatever language the process last used.
+        with translation.override(language):
+            self._write(**options)
+
+    def _write(self, *, workshop, format, output, list_workshops, published, **options):
         if list_workshops:
             for slug, title in Workshop.objects.order_by("slug").values_list("slug", "title"):
                 self.stdout.write(f"{slug}\t{title}")
