@@ -135,6 +135,43 @@ def test_more_people_than_seats_is_explained_and_no_plan_is_made(client):
     assert not Job.objects.exists() and not Seat.objects.exists()
 
 
+def test_new_table_rows_offer_the_next_numbers_and_save_nothing_untouched(client):
+    cafe, organiser = make_cafe(tables=4)
+    client.force_login(organiser)
+    page = client.get(reverse("cafe:setup", args=[cafe.pk])).content.decode()
+    assert 'name="tables-4-order" value="5"' in page
+    assert 'name="tables-5-order" value="6"' in page
+    form = client.get(reverse("cafe:setup", args=[cafe.pk])).context["tables"]
+    assert [f.initial.get("order") for f in form.extra_forms] == [5, 6]
+    data = {
+        "cafe-rounds": "3",
+        "cafe-minutes_per_round": "20",
+        "cafe-question_mode": "per_round",
+        "cafe-host_mode": "none",
+        "rounds-TOTAL_FORMS": "3",
+        "rounds-INITIAL_FORMS": "3",
+        "tables-TOTAL_FORMS": "6",
+        "tables-INITIAL_FORMS": "4",
+    }
+    for i, r in enumerate(cafe.round_questions.all()):
+        data.update({f"rounds-{i}-id": str(r.pk), f"rounds-{i}-cafe": str(cafe.pk)})
+    for i, t in enumerate(cafe.tables.all()):
+        data.update(
+            {
+                f"tables-{i}-id": str(t.pk),
+                f"tables-{i}-cafe": str(cafe.pk),
+                f"tables-{i}-order": str(t.order),
+                f"tables-{i}-name": t.name,
+                f"tables-{i}-capacity": str(t.capacity),
+            }
+        )
+    for i in (4, 5):  # the empty rows as the browser sends them back
+        data.update({f"tables-{i}-order": str(i + 1), f"tables-{i}-capacity": "5"})
+    response = client.post(reverse("cafe:setup", args=[cafe.pk]), data)
+    assert response.status_code == 302, response.context and response.context["tables"].errors
+    assert cafe.tables.count() == 4
+
+
 def test_setup_form_bad_input_names_the_problem_and_saves_nothing(client):
     cafe, organiser = make_cafe()
     client.force_login(organiser)

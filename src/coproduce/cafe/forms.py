@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cafe, CafeRound, Note, Participant, Rule, Table
@@ -60,11 +61,20 @@ class BaseTableFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {
+        kwargs = {
             **super().get_form_kwargs(index),
             "cafe": self.instance,
             "participants": self.participants,
         }
+        if index is not None and index >= self.initial_form_count():
+            # An empty row offers the next free number (5, 6 after four tables), not 0; an
+            # untouched row still equals its initial data and saves nothing.
+            kwargs["initial"] = {"order": self._next_number + index - self.initial_form_count()}
+        return kwargs
+
+    @cached_property
+    def _next_number(self) -> int:
+        return max((table.order for table in self.get_queryset()), default=0) + 1
 
     def clean(self):
         # Checked before Django's own uniqueness check, whose message names no table.
