@@ -222,6 +222,8 @@ def test_map_page_shows_groups_consensus_and_sector_lens(client):
     assert len(view["sectors"]["rows"]) == 2
     body = response.content.decode()
     assert "Opinion map" in body and "Statements that split the sectors most" in body
+    # On a phone the header row is hidden: each figure carries its column's name.
+    assert 'data-label="In the group"' in body and 'data-label="Everyone else"' in body
     partial = client.get(
         conversation.get_absolute_url(), headers={"HX-Request": "true"}
     ).content.decode()
