@@ -165,7 +165,7 @@ def test_organiser_text_is_sanitised(client, demo_workshop):
     )
     client.post(url, {"summary": hostile, "conclusions": "We agreed."})
     page = client.get(url).content.decode()
-    preview = page[page.index('<div class="report-article">') :]
+    preview = page[page.index('<div class="report-article"') :]
     parser = _Tags()
     parser.feed(preview)
     names = [tag for tag, _attrs in parser.tags]
