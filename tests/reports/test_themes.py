@@ -291,6 +291,12 @@ def test_words_tokeniser():
     assert th.words("l'ajuntament de Barcelona") == ["ajuntament", "barcelona"]
     assert th.words("城市共同") == ["城市", "市共", "共同"]
     assert "action plans" in th.label_terms("Other cities have action plans")
+    # Connectives say nothing about a theme; the demo harvest once had one as a label.
+    assert th.words("Pay people first; otherwise, however, only professionals") == [
+        "pay",
+        "people",
+        "professionals",
+    ]
 
 
 # --- properties --------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ most much must my myself need no nor not now of off on once only or other others
 ourselves out over own per same shall she should so some such than that that's the their theirs
 them themselves then there these they this those through to too under until up upon us very
 via was we we're were what when where which while who whom why will with within without would
-you your yours yourself yourselves e.g i.e ok yes
+you your yours yourself yourselves e.g i.e ok yes otherwise however therefore thus else first
+second
 """
 _STOP_ES = """
 a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e
