@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -88,15 +89,26 @@ def invitation_expiry():
 
 
 class Invitation(models.Model):
-    """A link that lets whoever opens it join a coalition with a role, until it expires."""
+    """A link that lets people join a coalition with a role: once by default, until it expires."""
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    # With an address the link is sent there and only the account with that address may use
+    # it, so a forwarded or leaked link is worthless to anyone else.
     email = models.EmailField(
-        _("send to (optional)"),
+        _("for (optional)"),
         blank=True,
-        help_text=_("Leave empty to copy the link and share it yourself."),
+        help_text=_(
+            "Only the account with this address can use the link, and it is sent there. "
+            "Leave empty to copy the link and share it yourself."
+        ),
+    )
+    # Single use by default: a link shared with a group must say how many may use it.
+    max_uses = models.PositiveIntegerField(
+        _("how many people may use it"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -119,4 +131,8 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.uses < self.max_uses
+        )

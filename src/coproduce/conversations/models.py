@@ -98,6 +98,9 @@ class Voter(models.Model):
     sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
     excluded = models.BooleanField(_("votes excluded"), default=False)
     polis_id = models.CharField(max_length=64, blank=True)  # id in an imported Pol.is export
+    # Joined with the conversation's code: the code admitted them, whatever their membership.
+    # Others take part through their membership or registration and lose access with it.
+    via_code = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

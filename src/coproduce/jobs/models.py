@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +24,14 @@ class Job(models.Model):
     key = models.CharField(max_length=200, db_index=True)
     title = models.CharField(max_length=300)
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="jobs")
-    # The coalition action someone needs to see this job and its result (see permissions).
+    # The action someone needs on the subject (a workshop, a café, a conversation; the
+    # coalition when there is none) to see this job and its result (see permissions).
     action = models.CharField(max_length=40)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     params = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0)
