@@ -111,8 +111,12 @@ def _import_votes(conversation, matrix: VoteMatrix, voters: dict, statements: di
     Vote.objects.bulk_create(batch)
 
 
-def export_polis(conversation: Conversation, folder: str | Path) -> Path:
-    """Write the conversation as a Pol.is folder; importing it gives the same conversation."""
+def export_polis(conversation: Conversation, folder: str | Path, *, raw: bool = False) -> Path:
+    """Write the conversation as a Pol.is folder; importing it gives the same conversation.
+
+    Text a spreadsheet would run as a formula is escaped with a leading quote (the importer
+    removes it); ``raw=True`` writes it verbatim for Pol.is tools that read the text as is.
+    """
     statements = list(conversation.statements.order_by("pk"))
     statement_key = {s.pk: s.polis_id or str(s.pk) for s in statements}
     voter_key = dict(
@@ -153,7 +157,7 @@ def export_polis(conversation: Conversation, folder: str | Path) -> Path:
         "groups": len(set(groups.values()) - {None}),
         "conversation-description": conversation.description,
     }
-    write_polis_export(folder, matrix, comments, groups=groups, summary=summary)
+    write_polis_export(folder, matrix, comments, groups=groups, summary=summary, raw=raw)
     return Path(folder)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.coalitions.models import Coalition
+from coproduce.core.fields import CleanCharField
 
 
 class Job(models.Model):
@@ -22,7 +23,7 @@ class Job(models.Model):
     # What the job is about and which version of it, e.g. "workshop:4:report:pdf:<hash>", so a
     # finished result is served again until its subject changes.
     key = models.CharField(max_length=200, db_index=True)
-    title = models.CharField(max_length=300)
+    title = CleanCharField(max_length=300)
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="jobs")
     # The action someone needs on the subject (a workshop, a café, a conversation; the
     # coalition when there is none) to see this job and its result (see permissions).

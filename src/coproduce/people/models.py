@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.fields import CleanCharField, CleanTextField
+
 from .sectors import Sector
 
 NAME_MAX = 200
@@ -14,8 +16,8 @@ NAME_MAX = 200
 class City(models.Model):
     """A city or city region where coalitions work and organisations are based."""
 
-    name = models.CharField(_("name"), max_length=NAME_MAX)
-    country = models.CharField(_("country"), max_length=100, blank=True)
+    name = CleanCharField(_("name"), max_length=NAME_MAX)
+    country = CleanCharField(_("country"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("city or region")
@@ -30,7 +32,7 @@ class City(models.Model):
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=NAME_MAX)
+    name = CleanCharField(_("name"), max_length=NAME_MAX)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
     city = models.ForeignKey(
         City, verbose_name=_("city"), null=True, blank=True, on_delete=models.SET_NULL
@@ -70,7 +72,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """Someone with an account. Logs in with an email address."""
 
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("name"), max_length=NAME_MAX)
+    full_name = CleanCharField(_("name"), max_length=NAME_MAX)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -83,10 +85,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
     city = models.ForeignKey(
         City, verbose_name=_("city or region"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    languages = models.CharField(
+    languages = CleanCharField(
         _("languages"), max_length=200, blank=True, help_text=_("For example: English, Spanish")
     )
-    access_needs = models.TextField(
+    access_needs = CleanTextField(
         _("access needs"),
         blank=True,
         max_length=2000,
@@ -132,7 +134,7 @@ class Guest(models.Model):
     The key is the guest's credential; it lives in their session and in their personal link.
     """
 
-    display_name = models.CharField(_("display name"), max_length=80)
+    display_name = CleanCharField(_("display name"), max_length=80)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
     key = models.CharField(max_length=32, unique=True, default=new_guest_key, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)

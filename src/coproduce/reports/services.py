@@ -1,11 +1,11 @@
 """Changes to a workshop's report: finding and editing themes, drafting, publishing."""
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.cafe.models import Note
+from coproduce.core.text import clean_text
 from coproduce.workshops.models import Workshop
 
 from . import themes as theme_maths
@@ -19,8 +19,17 @@ class ReportError(Exception):
 
 
 def report_for(workshop: Workshop) -> WorkshopReport:
+    """The workshop's report, created the first time something is written to it."""
     report, _created = WorkshopReport.objects.get_or_create(workshop=workshop)
     return report
+
+
+def report_of(workshop: Workshop) -> WorkshopReport:
+    """The workshop's report for reading: an unsaved, empty one when there is none yet, so a
+    page that only shows it writes nothing."""
+    return WorkshopReport.objects.filter(workshop=workshop).first() or WorkshopReport(
+        workshop=workshop
+    )
 
 
 # Themes ---------------------------------------------------------------------------------------
@@ -65,6 +74,8 @@ def themes_of(report: WorkshopReport, question_key: str) -> list[theme_maths.The
 def edit_themes(report: WorkshopReport, question_key: str, edit: str, **args) -> None:
     """Apply one facilitator edit to one question's themes (see themes.py for each edit)."""
     report = WorkshopReport.objects.select_for_update().get(pk=report.pk)
+    if args.get("label"):  # labels live in JSON, which the clean model fields do not cover
+        args["label"] = clean_text(args["label"], multiline=False)
     current = themes_of(report, question_key)
     try:
         changed = _apply(current, edit, args)
@@ -103,20 +114,31 @@ def _apply(current, edit: str, args: dict):
 # Versions -------------------------------------------------------------------------------------
 
 
-def draft_of(report: WorkshopReport, user=None) -> ReportVersion:
-    """The version being edited; a new draft starts from the last version's text."""
-    latest = report.versions.order_by("-number").first()
+def draft_preview(report: WorkshopReport, user=None) -> ReportVersion:
+    """The version being edited, or the next draft as it would start (unsaved): from the last
+    version's text."""
+    latest = report.versions.order_by("-number").first() if report.pk else None
     if latest is not None and latest.is_draft:
         return latest
-    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (latest.number if latest else 0) + 1
     texts = dict(latest.texts) if latest else {}
-    return ReportVersion.objects.create(report=report, number=number, texts=texts, created_by=user)
+    return ReportVersion(report=report, number=number, texts=texts, created_by=user)
+
+
+def draft_of(report: WorkshopReport, user=None) -> ReportVersion:
+    """The version being edited, saved: a new draft starts from the last version's text."""
+    draft = draft_preview(report, user)
+    if draft.pk is None:
+        draft.save()
+    return draft
 
 
 def save_texts(version: ReportVersion, texts: dict[str, str]) -> None:
     if not version.is_draft:
         raise ReportError(_("A published version cannot change; edit the new draft instead."))
-    version.texts = {key: value for key, value in texts.items() if value.strip()}
+    # Kept in JSON, which the clean model fields do not cover: cleaned here.
+    cleaned = {key: clean_text(value) for key, value in texts.items()}
+    version.texts = {key: value for key, value in cleaned.items() if value.strip()}
     version.save(update_fields=["texts", "updated_at"])
 
 

@@ -13,6 +13,10 @@ Files of a conversation folder (see ``/work/shared/data/README.md``):
 Every problem is an :class:`OpinionDataError` naming the file and, when it can, the line. Pol.is
 *stores* agree as -1; a raw database dump (columns ``pid,tid,vote``) or an export whose signs
 disagree with ``comments.csv`` is refused unless ``raw_sign`` says which sign it uses.
+
+The writers escape text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
+tab, carriage return: see ``coproduce.core.csvfiles``) and the readers undo it, so a round trip
+gives back the original text; ``raw=True`` writes the text exactly as Pol.is does.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from coproduce.core.csvfiles import safe_cell, unescape_cell
+from coproduce.core.csvfiles import writer as csv_writer
 
 from .errors import OpinionDataError
 from .matrix import VoteMatrix, as_id_array, factorize
@@ -135,6 +142,7 @@ def _require(path: Path, header: Sequence[str], required: Sequence[str], expecte
 
 def _ids_from_text(values: Sequence[str]) -> np.ndarray:
     """Integers when every id is a canonical integer (so output matches the file), else text."""
+    values = [unescape_cell(v) for v in values]  # a text id may have been escaped on export
     arr = np.asarray(values, dtype=object)
     if arr.size and all(_is_int_text(v) for v in values):
         return arr.astype(np.int64)
@@ -507,7 +515,7 @@ def read_comments_csv(path: str | Path, *, max_chars: int = MAX_STATEMENT_CHARS)
         is_meta = np.array([r[col[meta_col]].strip().lower() in ("1", "true", "t") for r in rows])
     return Comments(
         ids=_ids_from_text(ids_text),
-        texts=tuple(r[body] for r in rows),
+        texts=tuple(unescape_cell(r[body]) for r in rows),
         moderated=moderated.astype(np.int8),
         author_ids=optional("author-id"),
         agrees=optional("agrees"),
@@ -679,7 +687,7 @@ def read_summary_csv(path: str | Path) -> dict[str, str]:
                         path=path,
                         line=reader.line_num,
                     )
-                out[row[0].strip()] = row[1]
+                out[unescape_cell(row[0].strip())] = unescape_cell(row[1])
     except csv.Error as exc:
         raise OpinionDataError(f"unreadable CSV ({exc})", path=path, line=reader.line_num) from exc
     return out
@@ -781,10 +789,14 @@ def write_votes_csv(
     statements: Sequence,
     votes: Sequence,
     timestamps: Sequence | None = None,
+    *,
+    raw: bool = False,
 ) -> None:
-    """Write a vote log as ``votes.csv`` (agree = +1)."""
+    """Write a vote log as ``votes.csv`` (agree = +1); text ids are escaped unless ``raw``."""
     p, s, v = (np.asarray(x) for x in (participants, statements, votes))
     t = np.arange(p.size, dtype=np.int64) if timestamps is None else np.asarray(timestamps)
+    if not raw:
+        p, s = _safe_ids(p), _safe_ids(s)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(VOTES_HEADER) + "\n")
         fh.writelines(
@@ -795,7 +807,16 @@ def write_votes_csv(
         )
 
 
-def write_matrix_votes_csv(path: str | Path, matrix: VoteMatrix, timestamp: int = 0) -> None:
+def _safe_ids(ids: np.ndarray) -> np.ndarray:
+    """Text ids escaped like any text cell; integer ids (the usual case) are left as they are."""
+    if ids.dtype.kind not in "OUS":
+        return ids
+    return np.array([safe_cell(str(x)) for x in ids.tolist()], dtype=object)
+
+
+def write_matrix_votes_csv(
+    path: str | Path, matrix: VoteMatrix, timestamp: int = 0, *, raw: bool = False
+) -> None:
     """Write the latest votes of a matrix as ``votes.csv`` (one row per cell)."""
     rows = matrix.vote_rows()
     write_votes_csv(
@@ -804,11 +825,12 @@ def write_matrix_votes_csv(path: str | Path, matrix: VoteMatrix, timestamp: int 
         matrix.statement_ids[matrix.indices],
         matrix.values,
         np.full(matrix.n_votes, timestamp, dtype=np.int64),
+        raw=raw,
     )
 
 
 def write_comments_csv(
-    path: str | Path, comments: Comments, matrix: VoteMatrix | None = None
+    path: str | Path, comments: Comments, matrix: VoteMatrix | None = None, *, raw: bool = False
 ) -> None:
     """Write ``comments.csv``; agrees/disagrees come from ``matrix`` when given."""
     n = comments.ids.size
@@ -826,7 +848,7 @@ def write_comments_csv(
         comments.author_ids if comments.author_ids is not None else np.zeros(n, dtype=np.int64)
     )
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = csv_writer(fh, raw=raw, lineterminator="\n")
         writer.writerow(COMMENTS_HEADER)
         for i in range(n):
             writer.writerow(
@@ -848,13 +870,15 @@ def write_participants_votes_csv(
     matrix: VoteMatrix,
     groups: Mapping | None = None,
     n_comments: Mapping | None = None,
+    *,
+    raw: bool = False,
 ) -> None:
     """Write ``participants-votes.csv``: one row per participant, one column per statement."""
     groups = groups or {}
     n_comments = n_comments or {}
     dense = matrix.to_dense()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, raw=raw, lineterminator="\n")
     writer.writerow([*PARTICIPANTS_FIXED, *matrix.statement_ids.tolist()])
     for i, pid in enumerate(matrix.participant_ids.tolist()):
         row = dense[i]
@@ -874,9 +898,11 @@ def write_participants_votes_csv(
     Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def write_summary_csv(path: str | Path, summary: Mapping[str, object]) -> None:
+def write_summary_csv(
+    path: str | Path, summary: Mapping[str, object], *, raw: bool = False
+) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = csv_writer(fh, raw=raw, lineterminator="\n")
         for key, value in summary.items():
             writer.writerow([key, value])
 
@@ -888,23 +914,28 @@ def write_polis_export(
     *,
     groups: Mapping | None = None,
     summary: Mapping[str, object] | None = None,
+    raw: bool = False,
 ) -> None:
-    """Write a folder the readers (and Pol.is tooling) understand."""
+    """Write a folder the readers (and Pol.is tooling) understand.
+
+    Text cells that a spreadsheet would run are escaped (the readers undo it); ``raw=True``
+    writes them verbatim, byte for byte what Pol.is tools expect.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    write_matrix_votes_csv(folder / "votes.csv", matrix)
+    write_matrix_votes_csv(folder / "votes.csv", matrix, raw=raw)
     if comments is None:
         comments = Comments(
             ids=matrix.statement_ids,
             texts=tuple("" for _ in range(matrix.n_statements)),
             moderated=np.zeros(matrix.n_statements, dtype=np.int8),
         )
-    write_comments_csv(folder / "comments.csv", comments, matrix)
-    write_participants_votes_csv(folder / "participants-votes.csv", matrix, groups)
+    write_comments_csv(folder / "comments.csv", comments, matrix, raw=raw)
+    write_participants_votes_csv(folder / "participants-votes.csv", matrix, groups, raw=raw)
     if summary is None:
         summary = {
             "voters": matrix.n_participants,
             "comments": comments.ids.size,
             "groups": len(set((groups or {}).values()) - {None}),
         }
-    write_summary_csv(folder / "summary.csv", summary)
+    write_summary_csv(folder / "summary.csv", summary, raw=raw)
