@@ -27,3 +27,5 @@ class NoteAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cafe", "table", "round_number", "created_at"]
     list_filter = ["cafe"]
     raw_id_fields = ["table", "author", "question"]
+    # Photos arrive only through the note form, which strips their metadata and re-encodes them.
+    readonly_fields = ["photo"]

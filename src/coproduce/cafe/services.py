@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.core.uploads import ImageRefused, clean_image
 from coproduce.workshops.models import AgendaItem, Registration
 
 from . import seating
@@ -254,24 +255,6 @@ def reopen_cafe(cafe: Cafe) -> None:
 
 # Notes ----------------------------------------------------------------------------------------
 
-PHOTO_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"RIFF": "image/webp",
-    b"GIF8": "image/gif",
-}
-PHOTO_MAX_BYTES = 15 * 1024 * 1024
-
-
-def photo_type(upload) -> str:
-    """The photo's real type from its first bytes; a renamed file is not a photo."""
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in PHOTO_SIGNATURES.items():
-        if head.startswith(signature) and (signature != b"RIFF" or head[8:12] == b"WEBP"):
-            return content_type
-    raise CafeError(_("The photo must be a JPEG, PNG, WebP or GIF image."))
-
 
 def save_note(
     cafe: Cafe, *, table: Table, round_number: int, text: str, photo=None, author=None, note=None
@@ -283,9 +266,12 @@ def save_note(
     if not text.strip() and not photo and not (note and note.photo):
         raise CafeError(_("Write a note or add a photo."))
     if photo is not None:
-        if photo.size > PHOTO_MAX_BYTES:
-            raise CafeError(_("The photo is larger than 15 MB."))
-        photo_type(photo)
+        # Only the pixels are kept, as a new JPEG under a random name: no EXIF (GPS, phone),
+        # no sender-chosen name or type. The request's size is capped before this runs.
+        try:
+            photo = clean_image(photo)
+        except ImageRefused as error:
+            raise CafeError(str(error)) from None
     note = note or Note(cafe=cafe, table=table, round_number=round_number)
     note.table, note.round_number, note.text = table, round_number, text.strip()
     note.question = question_for(cafe, table, round_number)
