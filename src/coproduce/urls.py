@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from coproduce.people.views import limit_admin_login
+
 from . import views
+
+# The admin's login gets the same per-address limit as ours (django-axes covers both).
+admin.site.login = limit_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +17,6 @@ urlpatterns = [
     path("cafe/", include("coproduce.cafe.urls")),
     path("conversations/", include("coproduce.conversations.urls")),
     path("reports/", include("coproduce.reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

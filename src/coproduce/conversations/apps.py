@@ -17,7 +17,7 @@ class ConversationsConfig(AppConfig):
         from coproduce.jobs.registry import register
         from coproduce.workshops.sections import register_workshop_section
 
-        from . import jobs, sections
+        from . import jobs, rules, sections  # noqa: F401  (rules: who may take part)
 
         register("conversations.export", jobs.export_job)
         register_section(
@@ -26,3 +26,18 @@ class ConversationsConfig(AppConfig):
         register_workshop_section(
             "conversations", "conversations/workshop_section.html", sections.workshop_section, 30
         )
+        from coproduce.core.codes import register_code_source
+
+        register_code_source("conversations", _live_conversation_codes)
+
+
+def _live_conversation_codes(candidates) -> set[str]:
+    """Which of these codes let someone join a conversation now (until it closes)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import Conversation
+
+    open_now = Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())
+    live = Conversation.objects.filter(open_now, join_code__in=list(candidates))
+    return set(live.values_list("join_code", flat=True))

@@ -1,9 +1,25 @@
-"""A fixed-window rate limit kept in the cache (shared by all processes when REDIS_URL is set)."""
+"""Rate limits, counted by django-ratelimit in the shared cache.
 
-import time
+Each scope in ``settings.RATE_LIMITS`` is a django-ratelimit rate ("20/15m": twenty in fifteen
+minutes; a ``(count, seconds)`` pair works too). Counts live in the default cache, so with
+``REDIS_URL`` every web process shares them; without it (development, tests) each process counts
+alone. A limit keys on the client's address (see ``client_address``), or on an explicit key such
+as ``person:12`` (``hit``).
+
+Two ways to count:
+
+- ``hit_request``: count every attempt, refuse the one over the limit (sign-up, new guests).
+- ``check_request`` first and ``hit_request`` only on failure: count failures only, so people who
+  get it right are never slowed down by those who did not (logins, join codes).
+"""
+
+import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
+from django_ratelimit.core import _split_rate, get_usage
+
+# IPv6 clients usually hold a whole /64: limits count per /64, as django-ratelimit does for 'ip'.
+IPV6_PREFIX = 64
 
 
 class RateLimited(Exception):
@@ -12,49 +28,81 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+def _valid_address(text: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
+
+
 def client_address(request) -> str:
-    # Behind a proxy the address comes from X-Forwarded-For; only trust it when told to.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address the request came from, as far as we can know it.
+
+    Without proxies of our own (``TRUSTED_PROXY_COUNT = 0``) that is REMOTE_ADDR and
+    X-Forwarded-For is ignored: anyone can write it. Behind N proxies of our own, each appends
+    the address it received the request from, so the N-th entry from the right is the one our
+    outermost proxy wrote: the client's real address. Everything left of it was written by the
+    client and is ignored. A header shorter than N entries or an entry that is not an address
+    falls back to REMOTE_ADDR (the proxy's address, shared by everyone: safe, never lenient).
+    """
+    remote = _valid_address(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"  # noqa: S104
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(entries) >= proxies and (forwarded := _valid_address(entries[-proxies])):
+            return forwarded
+    return remote
 
 
-def _window(scope: str, key: str) -> tuple[str, int, int, int]:
-    limit, window = settings.RATE_LIMITS[scope]
-    now = int(time.time())
-    window_start = now - now % window
-    return f"ratelimit:{scope}:{key}:{window_start}", limit, window, window_start + window - now
+def address_key(request) -> str:
+    """The key a per-address limit counts under: the address, or its /64 for IPv6."""
+    address = ipaddress.ip_address(client_address(request))
+    if address.version == 6:
+        network = ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False)
+        return f"net:{network}"
+    return f"ip:{address}"
+
+
+def per_hour(scope: str) -> float:
+    """How many attempts the scope allows per hour in the long run."""
+    count, seconds = _split_rate(settings.RATE_LIMITS[scope])
+    return count * 3600 / seconds
+
+
+def _usage(scope: str, key: str, *, increment: bool) -> dict | None:
+    return get_usage(
+        None,  # the key is given, so django-ratelimit needs nothing from the request
+        group=f"coproduce.{scope}",
+        key=lambda _group, _request: key,
+        rate=settings.RATE_LIMITS[scope],
+        increment=increment,
+    )
+
+
+def _refuse(usage: dict) -> None:
+    raise RateLimited(retry_after=max(1, usage["time_left"]))
 
 
 def check(scope: str, key: str) -> None:
-    """Raise RateLimited if the limit is already used up, without counting this attempt.
-
-    For limits on failures (wrong join codes): check before trying, count only failures, so a
-    room of forty people on one network joins freely while guessing codes stays slow.
-    """
-    cache_key, limit, _window_length, retry_after = _window(scope, key)
-    if (cache.get(cache_key) or 0) >= limit:
-        raise RateLimited(retry_after=retry_after)
+    """Raise RateLimited if the allowance is already used up, without counting this attempt."""
+    usage = _usage(scope, key, increment=False)
+    if usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"]):
+        _refuse(usage)
 
 
 def hit(scope: str, key: str) -> None:
-    """Count one attempt; raise RateLimited when the scope's limit for this key is exceeded."""
-    cache_key, limit, window, retry_after = _window(scope, key)
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=retry_after)
+    """Count one attempt for this key; raise RateLimited when it goes over the limit."""
+    usage = _usage(scope, key, increment=True)
+    if usage is not None and usage["should_limit"]:
+        _refuse(usage)
 
 
 def hit_request(scope: str, request) -> None:
-    hit(scope, client_address(request))
+    hit(scope, address_key(request))
 
 
 def check_request(scope: str, request) -> None:
-    check(scope, client_address(request))
+    check(scope, address_key(request))

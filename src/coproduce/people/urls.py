@@ -2,43 +2,56 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.coalitions.door import door
+from coproduce.coalitions.permissions import Action
+
 from . import views
 
 app_name = "people"
 
+# Django's own account views, each through a door like every other view.
+anyone = door(get=Action.PUBLIC, post=Action.PUBLIC)
+anyone_may_read = door(get=Action.PUBLIC)
+signed_in = door(get=Action.SIGNED_IN, post=Action.SIGNED_IN)
+
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", anyone(views.LoginView.as_view()), name="login"),
+    path("logout/", door(post=Action.PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
     path("profile/", views.profile, name="profile"),
-    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", anyone(views.PasswordResetView.as_view()), name="password_reset"),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="people/password_reset_done.html"),
+        anyone_may_read(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="people/password_reset_done.html"
+            )
+        ),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="people/password_form.html",
-            extra_context={"heading": _("Choose a new password")},
-            success_url=reverse_lazy("people:password_reset_complete"),
-        ),
+        # The emailed token is the credential; Django's view checks it.
+        door(get=Action.ENTER, post=Action.ENTER)(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="people/password_reset_complete.html"
+        anyone_may_read(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="people/password_reset_complete.html"
+            )
         ),
         name="password_reset_complete",
     ),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="people/password_form.html",
-            extra_context={"heading": _("Change your password")},
-            success_url=reverse_lazy("people:profile"),
+        signed_in(
+            auth_views.PasswordChangeView.as_view(
+                template_name="people/password_form.html",
+                extra_context={"heading": _("Change your password")},
+                success_url=reverse_lazy("people:profile"),
+            )
         ),
         name="password_change",
     ),

@@ -10,6 +10,20 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         from coproduce.coalitions.sections import register_section
 
+        from . import rules  # noqa: F401  (registers who a workshop admits)
         from .sections import coalition_section
 
         register_section("workshops", "workshops/coalition_section.html", coalition_section, 10)
+        from coproduce.core.codes import register_code_source
+
+        register_code_source("workshops", _live_join_codes)
+
+
+def _live_join_codes(candidates) -> set[str]:
+    """Which of these codes let someone join a workshop now (until it ends)."""
+    from django.utils import timezone
+
+    from .models import Workshop
+
+    live = Workshop.objects.filter(join_code__in=list(candidates), ends_at__gt=timezone.now())
+    return set(live.values_list("join_code", flat=True))
