@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return importlib.import_module(PURE_COMMANDS[command]).main(rest)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
+    if problem := settings_problem():
+        print(f"coproduce: {problem}", file=sys.stderr)
+        return 2
     if command == "serve":
         return serve(rest)
     if command == "worker":
@@ -40,6 +43,23 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(["coproduce", command, *rest])
     return 0
+
+
+def settings_problem() -> str | None:
+    """Why the settings cannot load (e.g. production without SECRET_KEY), in plain words."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings module)
+    except ImproperlyConfigured as error:
+        return str(error)
+    return None
+
+
+def _env_bool(name: str) -> bool:
+    # The same reading as in settings.py; serve decides before Django starts.
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def serve(args: list[str]) -> int:
@@ -53,6 +73,16 @@ def serve(args: list[str]) -> int:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
     parser.add_argument("--no-worker", action="store_true", help="do not start a task worker")
     options = parser.parse_args(args)
+    if options.workers > 1 and _env_bool("PRODUCTION") and not os.environ.get("REDIS_URL"):
+        print(
+            f"coproduce serve: refusing to start {options.workers} web workers without "
+            "REDIS_URL. Without a shared cache, rate limits would be counted per process, "
+            f"so an attacker would get {options.workers} times the attempts. Set REDIS_URL "
+            "(e.g. redis://cache.internal:6379/0) for every process, or run one web worker "
+            "(--workers 1).",
+            file=sys.stderr,
+        )
+        return 2
 
     children = []
     if not options.no_worker:

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     name = "coproduce.core"
     label = "core"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

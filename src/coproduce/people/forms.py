@@ -3,6 +3,7 @@ from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.mail import can_send_email
 from coproduce.core.tasks import send_email
 
 from .models import City, Guest, Organisation, Person
@@ -77,7 +78,28 @@ class GuestForm(forms.ModelForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset whose email goes out through the background worker."""
+    """Password reset whose email goes out through the background worker.
+
+    When the site cannot send email (production without EMAIL_HOST), the page says so and asks
+    nothing of the worker, instead of pretending a link was sent.
+    """
+
+    cannot_send = _(
+        "This site cannot send email yet, so it cannot send you a link to reset your "
+        "password. Please ask the site's administrator to reset it for you."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not can_send_email():
+            # Said before anyone types their address; a submitted form shows it as its error.
+            self.fields["email"].help_text = self.cannot_send
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not can_send_email():
+            raise forms.ValidationError(self.cannot_send, code="email_unavailable")
+        return cleaned_data
 
     def send_mail(
         self,
