@@ -2,14 +2,17 @@
 
 Everything that differs between a laptop and production comes from the environment, with a
 safe embedded default for a first run: SQLite in a data folder, a generated secret key kept in
-that folder, email printed to the console.
+that folder, email printed to the console. PRODUCTION=true turns on HTTPS-only operation and
+refuses to start without the settings a public site needs (see the README, section Production).
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -33,25 +36,75 @@ def _default_data_dir() -> Path:
     return Path.cwd() / "data"
 
 
+# One switch for a public site: HTTPS only (redirect, HSTS, secure cookies), and no start without
+# a secret key and host names from the environment.
+PRODUCTION = _env_bool("PRODUCTION")
+
 DATA_DIR = Path(os.environ.get("COPRODUCE_DATA_DIR", _default_data_dir()))
+# The data folder holds the secret key, the SQLite database and uploads: when Coproduce creates
+# it, only its owner may enter it (an existing folder keeps its mode; `check --deploy` warns).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _required_in_production(name: str, meaning: str) -> None:
+    if PRODUCTION and not os.environ.get(name, "").strip():
+        raise ImproperlyConfigured(
+            f"PRODUCTION=true needs {name} in the environment: {meaning}. "
+            "See the README, section Production."
+        )
 
 
 def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
+    _required_in_production(
+        "SECRET_KEY",
+        "a long random string, the same for every process (for example the output of "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`)",
+    )
+    if key := os.environ.get("SECRET_KEY", "").strip():
         return key
     # First run without configuration: generate a key once and keep it beside the database,
     # so sessions survive restarts without anyone having to invent a secret.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        _create_private_file(key_file, secrets.token_urlsafe(50))
     return key_file.read_text().strip()
+
+
+def _create_private_file(path: Path, content: str) -> None:
+    """Create `path` readable by its owner only, whole or not at all, unless it exists already.
+
+    The file is born 0600 (never readable by others, even for a moment), filled under a
+    temporary name and linked into place, so a process starting at the same time reads either
+    no file or the whole key, and the first key written wins.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        _write_new_private_file(temporary, content)
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process got there first; its key is the one
+    except OSError:
+        # A file system without hard links: create the file in place, still born 0600.
+        with contextlib.suppress(FileExistsError):
+            _write_new_private_file(path, content)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_new_private_file(path: Path, content: str) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(content)
 
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG")
-ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+_required_in_production(
+    "ALLOWED_HOSTS",
+    "the comma-separated host names the site answers to, e.g. coproduce.example.org",
+)
+# The test client's `testserver` is added by the test setup itself, never here.
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -177,7 +230,9 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: printed to the console unless an SMTP host is configured (see the README).
+# Email: sent through SMTP when EMAIL_HOST is set. Without it, production refuses every message
+# (and says so, see core/mail.py), and development prints messages to the console, all but the
+# body of a password-reset message, which only LOG_LEVEL=DEBUG prints.
 if email_host := os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -192,8 +247,10 @@ if email_host := os.environ.get("EMAIL_HOST"):
             },
         }
     }
+elif PRODUCTION:
+    MAILERS = {"default": {"BACKEND": "coproduce.core.mail.RefusingEmailBackend"}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "coproduce.core.mail.ConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <noreply@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -202,9 +259,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Behind HTTPS in production, set SECURE_COOKIES=true (see the README).
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# Behind HTTPS, set SECURE_COOKIES=true (see the README); PRODUCTION implies it.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION or _env_bool("SECURE_COOKIES")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("BEHIND_PROXY") else None
+# Production answers plain HTTP with a redirect to HTTPS, and tells browsers (HSTS) to use only
+# HTTPS for this host, its subdomains too, for a year. Preload asks browser makers to build that
+# into the browsers themselves: hard to undo, so HSTS_PRELOAD=false turns it off (see the README).
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
+# Turning preload or subdomains off is a decision, not an oversight: no warning for it.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 
 # A strict policy: no inline script or style, scripts only from us and with the page's nonce.
 SECURE_CSP = {
@@ -237,11 +306,84 @@ CAFE_SOLVER_SECONDS = float(os.environ.get("CAFE_SOLVER_SECONDS", "20"))
 # A new vote asks for a new opinion map this many seconds later; votes meanwhile share it.
 OPINION_MAP_DELAY_SECONDS = float(os.environ.get("OPINION_MAP_DELAY_SECONDS", "3"))
 
-# How many attempts a client may make in a window before being slowed down (see core.ratelimit).
+# How many attempts a client may make in a window before being refused (see core.ratelimit):
+# django-ratelimit rates, "count/period" with a period such as 20m; counted per address (IPv6:
+# per /64) unless said otherwise. The arithmetic behind the join limits is in docs/security.md.
 RATE_LIMITS = {
-    "join": (20, 60),  # wrong join codes only
-    "guest": (300, 3600),  # guests created from one address (a whole room shares one)
-    "login": (10, 60),
-    "register": (30, 60),
-    "signup": (10, 3600),
+    # Wrong join codes that could be guesses: 60 an hour, so one address needs on average
+    # 31**6 / 1000 / 60 h = 616 days to hit any of 1,000 live codes (core.codes).
+    "join": "20/20m",
+    # Typos of a code someone at this address has just used (one edit away): a room's typos,
+    # which tell a guesser nothing. Past this they count as guesses.
+    "join_typo": "100/5m",
+    "guest": "300/h",  # guests created from one address (a whole room shares one)
+    "login": "20/10m",  # failed logins, ours and the admin's together (per account: axes)
+    "password_reset": "20/h",  # reset emails asked for from one address
+    "password_reset_email": "5/h",  # reset emails to one typed address, from anywhere
+    "register": "30/m",  # per person, not per address
+    "signup": "10/h",
 }
+
+# Uploads (see core/uploads.py)
+# The most one request may carry. Set the same in the reverse proxy (nginx client_max_body_size)
+# so it refuses larger bodies before they reach the app.
+MAX_REQUEST_BYTES = int(float(os.environ.get("MAX_REQUEST_MB", "20")) * 1024 * 1024)
+# Form fields without files: Django's default (2.5 MB) is ample for the longest text we take.
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BYTES)
+# Files above 2.5 MB spool to a temporary file instead of memory (Django's default, kept).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "coproduce.core.uploads.SizeLimitUploadHandler",  # first: counts before the others keep
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Stored uploads are for the app's user and group, not for every account on the machine.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Right after SecurityMiddleware: an oversized request is refused before anything reads it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "coproduce.core.uploads.RequestSizeLimitMiddleware",
+)
+
+# Rate limits and lockouts (see core/ratelimit.py)
+# The client's address is REMOTE_ADDR; behind TRUSTED_PROXIES proxies of our own, it is the
+# entry the outermost of them appended to X-Forwarded-For (counted from the right: the client
+# writes whatever it likes on the left). One proxy by default with BEHIND_PROXY=true.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if _env_bool("BEHIND_PROXY") else "0")
+)
+INSTALLED_APPS += ["django_ratelimit", "axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # turns a lockout into its page
+# Axes' check first (per account), then the ordinary password check.
+AUTHENTICATION_BACKENDS = [
+    "coproduce.people.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+RATELIMIT_USE_CACHE = "default"
+# Per account: after 5 wrong passwords the account is locked for 5 minutes, each further run of
+# 5 doubles it, up to 24 hours; a password reset by email lifts it (see people/lockout.py).
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"  # Django's AuthenticationForm (ours and the admin's)
+AXES_USERNAME_CALLABLE = "coproduce.people.lockout.username_of"  # case-insensitive, as logins are
+AXES_COOLOFF_TIME = "coproduce.people.lockout.cool_off"
+AXES_HANDLER = "coproduce.people.lockout.LockoutHandler"  # the database handler, shared by all
+AXES_USE_ATTEMPT_EXPIRATION = True  # a cool-off per account needs an expiry per attempt
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failure that started each lock: how runs are counted
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends when it said it would
+AXES_CLIENT_IP_CALLABLE = "coproduce.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "coproduce.people.views.lockout_response"
+SILENCED_SYSTEM_CHECKS += [
+    # axes.W006 asks for lockout by address too: addresses are limited by django-ratelimit on the
+    # login, admin login and password reset views, and axes locking an address would lock out a
+    # whole room behind one NAT for one person's typos.
+    "axes.W006",
+    # django-ratelimit lists django-redis, not Django's own RedisCache, which is just as atomic
+    # (SET NX to start a count, INCRBY to add to it).
+    "django_ratelimit.W001",
+    # Without REDIS_URL (development, tests) the cache is per process: right for one process.
+    # Production with several web processes needs REDIS_URL (shared, atomic counts).
+    *([] if os.environ.get("REDIS_URL") else ["django_ratelimit.E003"]),
+]

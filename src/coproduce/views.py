@@ -1,12 +1,15 @@
 """Pages that belong to the whole site rather than one capability."""
 
 from django.shortcuts import render
+from django.views import i18n
 
-from coproduce.coalitions.permissions import visible_coalitions
+from coproduce.coalitions.door import door
+from coproduce.coalitions.permissions import Action, visible_coalitions
 from coproduce.workshops.forms import JoinCodeForm
 from coproduce.workshops.selectors import recent_workshops, upcoming_workshops
 
 
+@door(get=Action.PUBLIC)
 def home(request):
     context = {
         "join_form": JoinCodeForm(),
@@ -15,3 +18,7 @@ def home(request):
         "recent": recent_workshops(request.user),
     }
     return render(request, "home.html", context)
+
+
+# The language switcher: Django's own view, through a door like every other.
+set_language = door(post=Action.PUBLIC)(i18n.set_language)

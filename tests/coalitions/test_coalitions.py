@@ -79,7 +79,11 @@ def test_invitation_by_email_is_sent_and_joins_with_the_role(client):
     invitation = Invitation.objects.get(coalition=coalition)
     assert len(mail.outbox) == 1
     assert invitation.get_absolute_url() in mail.outbox[0].body
-    newcomer = PersonFactory()
+    someone_else = PersonFactory()
+    client.force_login(someone_else)
+    client.post(invitation.get_absolute_url())
+    assert not Membership.objects.filter(coalition=coalition, person=someone_else).exists()
+    newcomer = PersonFactory(email="new@example.org")
     client.force_login(newcomer)
     assert client.get(invitation.get_absolute_url()).status_code == 200
     client.post(invitation.get_absolute_url())
@@ -106,10 +110,27 @@ def test_expired_or_revoked_invitations_do_not_work(client):
     client.force_login(PersonFactory())
     for invitation in (expired, revoked):
         client.post(invitation.get_absolute_url())
-        assert (
-            "expired or was withdrawn" in client.get(invitation.get_absolute_url()).content.decode()
-        )
+        page = client.get(invitation.get_absolute_url()).content.decode()
+        assert "has expired, was used or was withdrawn" in page
+        assert coalition.name not in page  # a dead link names nothing
     assert not Membership.objects.exists()
+
+
+def test_invitation_links_are_single_use_unless_shared_with_a_group(client):
+    coalition = CoalitionFactory()
+    single = Invitation.objects.create(coalition=coalition)
+    group = Invitation.objects.create(coalition=coalition, max_uses=2)
+    first, second, third = PersonFactory(), PersonFactory(), PersonFactory()
+    for person in (first, second):
+        client.force_login(person)
+        client.post(single.get_absolute_url())
+    assert list(Membership.objects.values_list("person", flat=True)) == [first.pk]
+    for person in (first, second, third):
+        client.force_login(person)
+        client.post(group.get_absolute_url())
+    assert set(Membership.objects.values_list("person", flat=True)) == {first.pk, second.pk}
+    group.refresh_from_db()
+    assert (group.uses, group.is_usable) == (2, False)
 
 
 def test_accepting_an_invitation_never_lowers_a_role():

@@ -40,6 +40,12 @@ def open_conversation(visibility=Visibility.PUBLIC, statements=6, **fields):
     return conversation, organiser.person
 
 
+def take_part(client, conversation, person=None):
+    """Log in as someone (a new person by default) and take part: the POST that makes a voter."""
+    client.force_login(person or PersonFactory())
+    client.post(reverse("conversations:take_part", args=[conversation.pk]))
+
+
 def test_opening_with_pasted_and_uploaded_seed_statements(client):
     organiser = MembershipFactory(role=Role.ORGANISER)
     client.force_login(organiser.person)
@@ -116,7 +122,7 @@ def test_guest_joins_with_code_and_votes_one_statement_at_a_time(client):
 
 def test_changing_a_vote_keeps_one_row_and_the_latest_value(client):
     conversation, _ = open_conversation()
-    client.force_login(PersonFactory())
+    take_part(client, conversation)
     statement = conversation.statements.first()
     url = reverse("conversations:vote", args=[conversation.pk])
     for value in ("1", "-1", "0", "-1"):
@@ -134,7 +140,7 @@ def test_changing_a_vote_keeps_one_row_and_the_latest_value(client):
 )
 def test_bad_votes_are_refused_and_change_nothing(client, statement, value):
     conversation, _ = open_conversation()
-    client.force_login(PersonFactory())
+    take_part(client, conversation)
     sid = conversation.statements.first().pk if statement == "first" else statement
     response = client.post(
         reverse("conversations:vote", args=[conversation.pk]),
@@ -149,7 +155,7 @@ def test_votes_need_an_open_conversation(client):
     from django.utils import timezone
 
     conversation, _ = open_conversation(closes_at=timezone.now())
-    client.force_login(PersonFactory())
+    take_part(client, conversation)
     response = client.post(
         reverse("conversations:vote", args=[conversation.pk]),
         {"statement": conversation.statements.first().pk, "value": "1"},
@@ -161,7 +167,7 @@ def test_votes_need_an_open_conversation(client):
 
 def test_participants_add_statements_within_the_limits(client):
     conversation, _ = open_conversation(statement_max_length=40, moderation="pre")
-    client.force_login(PersonFactory())
+    take_part(client, conversation)
     url = reverse("conversations:add_statement", args=[conversation.pk])
     client.post(url, {"text": "Parks need people's budgets"})
     added = Statement.objects.get(text="Parks need people's budgets")
@@ -339,7 +345,7 @@ def test_guest_of_a_private_coalition_votes_through_the_code(client):
 
 def test_vote_post_runs_a_bounded_number_of_queries(client):
     conversation, _ = open_conversation(statements=30)
-    client.force_login(PersonFactory())
+    take_part(client, conversation)
     url = reverse("conversations:vote", args=[conversation.pk])
     client.get(url)
     statements = list(conversation.statements.all())
@@ -385,7 +391,7 @@ def test_closing_reaches_votes_within_the_vote_cache_time(client, monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(views.time, "monotonic", lambda: clock[0])
     conversation, _ = open_conversation()
-    client.force_login(PersonFactory())
+    take_part(client, conversation)
     url = reverse("conversations:vote", args=[conversation.pk])
     first, second = conversation.statements.all()[:2]
     client.post(url, {"statement": first.pk, "value": "1"})

@@ -81,6 +81,9 @@ def test_participant_and_public_pages_pass_axe_in_spanish(new_page, demo_data, a
     phone = new_page(PHONE)
     participant = cafe.participants.first()
     phone.goto(participant.get_absolute_url())
+    axe.check(phone)  # "Continue as ...?"
+    phone.get_by_role("button", name=f"Yes, I am {participant.name}").click()
+    expect(phone.get_by_role("heading", name="Your route")).to_be_visible()
     axe.check(phone)
     phone.goto(f"/conversations/join/{conversation.join_code}/")
     axe.check(phone)

@@ -32,7 +32,7 @@ def start(coalition, kind="test.make_file", key="k1", action=Action.PLAN_WORKSHO
         kind=kind,
         key=key,
         title="Test job",
-        coalition=coalition,
+        subject=coalition,
         action=action,
         params={"name": "Ana"},
         **kwargs,
@@ -88,9 +88,11 @@ def test_progress_page_polls_until_finished(client):
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("outsider", 404), ("member", 403), ("organiser", 200)]
+    ("who", "status"), [("outsider", 404), ("member", 404), ("organiser", 200)]
 )
-def test_job_pages_follow_the_coalition_permissions(client, who, status):
+def test_job_pages_follow_the_permissions_of_their_subject(client, who, status):
+    """A job is for whoever may do its action on its subject; to anyone else it does not
+    exist, so a member without the role learns nothing from guessing job numbers."""
     coalition = CoalitionFactory(visibility=Visibility.PRIVATE)
     job = start(coalition)
     if who == "outsider":

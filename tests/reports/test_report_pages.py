@@ -199,7 +199,8 @@ def test_versions_publish_and_old_versions_stay_as_they_were(client, demo_worksh
     # Someone outside the coalition reads the public version, not the members-only one.
     client.force_login(PersonFactory())
     assert client.get(reverse("reports:version", args=[demo_workshop.slug, 1])).status_code == 200
-    assert client.get(reverse("reports:version", args=[demo_workshop.slug, 2])).status_code == 403
+    # The members-only version does not exist for them: not listed, and 404 by its address.
+    assert client.get(reverse("reports:version", args=[demo_workshop.slug, 2])).status_code == 404
     outsider_page = client.get(demo_workshop.coalition.get_absolute_url()).content.decode()
     assert reverse("reports:version", args=[demo_workshop.slug, 1]) in outsider_page
     assert reverse("reports:version", args=[demo_workshop.slug, 2]) not in outsider_page

@@ -1,12 +1,18 @@
-"""Who a browser is in a café: a participant found by their personal link, their account or
-their guest session. Knowing a participant's key (printed as a QR code on their card) is
-being that participant, as with the workshop's join code."""
+"""Who a browser is in a café: a participant found by their personal card link, their account
+or their guest session.
 
-from coproduce.coalitions.permissions import Action, can
-from coproduce.people.guests import current_guest
+Knowing a participant's key (printed as a QR code on their card) is being that participant,
+as with the workshop's join code; the browser takes that identity only when the person says
+"Continue as Ana" (a POST), never by opening the link. A cancelled registration closes the
+card: its key is replaced (see `rotate_keys`) and a browser that had taken the identity loses
+it at its next request.
+"""
+
+from coproduce.coalitions.permissions import Visitor
+from coproduce.workshops.models import Registration
 from coproduce.workshops.selectors import registration_of
 
-from .models import Cafe, Participant, Table
+from .models import Cafe, Participant, new_participant_key
 
 SESSION_PARTICIPANTS = "cafe_participants"
 
@@ -17,13 +23,35 @@ def remember(request, participant: Participant) -> None:
     request.session[SESSION_PARTICIPANTS] = remembered
 
 
-def participant_for(request, cafe: Cafe) -> Participant | None:
-    remembered = request.session.get(SESSION_PARTICIPANTS, {}).get(str(cafe.pk))
-    if remembered:
-        found = cafe.participants.filter(pk=remembered).select_related("registration").first()
-        if found:
-            return found
-    registration = registration_of(cafe.workshop, request.user, current_guest(request))
+def _active(participants):
+    return participants.filter(registration__status=Registration.Status.REGISTERED)
+
+
+def participant_by_key(key: str) -> Participant | None:
+    """The card's participant, while their registration stands."""
+    return (
+        _active(Participant.objects.filter(key=key))
+        .select_related("cafe__agenda_item__workshop__coalition", "registration")
+        .first()
+    )
+
+
+def carded_participant(visitor: Visitor, cafe: Cafe) -> Participant | None:
+    """The participant this browser continued as from a card link, if still registered."""
+    if visitor.request is None:
+        return None
+    remembered = visitor.request.session.get(SESSION_PARTICIPANTS, {}).get(str(cafe.pk))
+    if not remembered:
+        return None
+    return _active(cafe.participants.filter(pk=remembered)).select_related("registration").first()
+
+
+def participant_of(visitor: Visitor, cafe: Cafe) -> Participant | None:
+    """This visitor's place in the café: from their card, their account or their guest."""
+    found = carded_participant(visitor, cafe)
+    if found is not None:
+        return found
+    registration = registration_of(cafe.workshop, visitor.user, visitor.guest)
     if registration is None:
         return None
     return (
@@ -31,9 +59,12 @@ def participant_for(request, cafe: Cafe) -> Participant | None:
     )
 
 
-def may_write_notes(request, cafe: Cafe, table: Table) -> bool:
-    """Facilitators may write for any table; a participant for any table they sit at."""
-    if can(request.user, Action.RUN_WORKSHOP, cafe):
-        return True
-    participant = participant_for(request, cafe)
-    return participant is not None and participant.seats.filter(table=table).exists()
+def participant_for(request, cafe: Cafe) -> Participant | None:
+    return participant_of(Visitor.of(request), cafe)
+
+
+def rotate_keys(sender, registration: Registration, **kwargs) -> None:
+    """A cancelled registration's cards stop working: each gets a new, unprinted key."""
+    for participant in Participant.objects.filter(registration=registration):
+        participant.key = new_participant_key()
+        participant.save(update_fields=["key"])

@@ -152,8 +152,8 @@ class NoteForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, cafe: Cafe, **kwargs):
+    def __init__(self, *args, rounds: list[int], **kwargs):
+        """`rounds`: the rounds the writer may write for at this table (those they sat there;
+        every round for the facilitators)."""
         super().__init__(*args, **kwargs)
-        self.fields["round_number"].choices = [
-            (n, _("Round %(n)s") % {"n": n}) for n in range(1, cafe.rounds + 1)
-        ]
+        self.fields["round_number"].choices = [(n, _("Round %(n)s") % {"n": n}) for n in rounds]

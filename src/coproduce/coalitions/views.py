@@ -1,30 +1,37 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.charts import Series, horizontal_bars
 
 from . import selectors, services
+from .door import door
 from .forms import CoalitionForm, InvitationForm, OrganisationForm, RoleForm
 from .models import Coalition, Invitation, Membership
-from .permissions import Action, authorize, can, role_in, visible_coalitions
+from .permissions import Action, can, role_in, visible_coalitions
 from .sections import sections
 
 PAGE_SIZE = 25
 
 
+def find_coalition(request, slug: str) -> Coalition:
+    return get_object_or_404(Coalition.objects.select_related("city"), slug=slug)
+
+
+def find_invitation(request, token: str) -> Invitation:
+    return get_object_or_404(Invitation.objects.select_related("coalition"), token=token)
+
+
+@door(get=Action.PUBLIC)
 def coalition_list(request):
     coalitions = visible_coalitions(request.user).select_related("city").order_by("name")
     page = Paginator(coalitions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coalitions/list.html", {"page": page})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@door(get=Action.SIGNED_IN, post=Action.SIGNED_IN)
 def coalition_create(request):
     form = CoalitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -32,10 +39,6 @@ def coalition_create(request):
         messages.success(request, _("Your coalition is ready. Invite its members next."))
         return redirect("coalitions:members", coalition.slug)
     return render(request, "coalitions/form.html", {"form": form, "creating": True})
-
-
-def _coalition(slug: str) -> Coalition:
-    return get_object_or_404(Coalition.objects.select_related("city"), slug=slug)
 
 
 def sector_chart(counts: list[dict], title: str, chart_id: str) -> str:
@@ -48,9 +51,8 @@ def sector_chart(counts: list[dict], title: str, chart_id: str) -> str:
     )
 
 
-def coalition_detail(request, slug):
-    coalition = _coalition(slug)
-    authorize(request, Action.VIEW, coalition)
+@door(get=Action.VIEW, find=find_coalition)
+def coalition_detail(request, coalition):
     role = role_in(request.user, coalition)
     counts = selectors.members_by_sector(coalition)
     context = {
@@ -68,10 +70,8 @@ def coalition_detail(request, slug):
     return render(request, "coalitions/detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def coalition_edit(request, slug):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(get=Action.MANAGE, post=Action.MANAGE, find=find_coalition)
+def coalition_edit(request, coalition):
     form = CoalitionForm(request.POST or None, instance=coalition)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -80,9 +80,8 @@ def coalition_edit(request, slug):
     return render(request, "coalitions/form.html", {"form": form, "coalition": coalition})
 
 
-def members(request, slug):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(get=Action.MANAGE, find=find_coalition)
+def members(request, coalition):
     page = Paginator(selectors.memberships(coalition), PAGE_SIZE).get_page(request.GET.get("page"))
     for membership in page:
         membership.form = RoleForm(initial={"role": membership.role}, prefix=f"m{membership.pk}")
@@ -98,10 +97,8 @@ def members(request, slug):
     return render(request, "coalitions/members.html", context)
 
 
-@require_POST
-def change_role(request, slug, membership_id):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(post=Action.MANAGE, find=find_coalition)
+def change_role(request, coalition, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, coalition=coalition)
     form = RoleForm(request.POST, prefix=f"m{membership.pk}")
     if form.is_valid():
@@ -115,10 +112,8 @@ def change_role(request, slug, membership_id):
     return redirect("coalitions:members", coalition.slug)
 
 
-@require_POST
-def remove_member(request, slug, membership_id):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(post=Action.MANAGE, find=find_coalition)
+def remove_member(request, coalition, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, coalition=coalition)
     try:
         services.remove_member(membership)
@@ -130,10 +125,8 @@ def remove_member(request, slug, membership_id):
     return redirect("coalitions:members", coalition.slug)
 
 
-@require_POST
-def invite(request, slug):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(post=Action.MANAGE, find=find_coalition)
+def invite(request, coalition):
     form = InvitationForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -146,6 +139,7 @@ def invite(request, slug):
         coalition=coalition,
         role=form.cleaned_data["role"],
         email=form.cleaned_data["email"],
+        max_uses=form.cleaned_data["max_uses"],
         created_by=request.user,
         url_for=lambda invitation: request.build_absolute_uri(invitation.get_absolute_url()),
     )
@@ -153,20 +147,16 @@ def invite(request, slug):
     return redirect("coalitions:members", coalition.slug)
 
 
-@require_POST
-def revoke_invitation(request, slug, invitation_id):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(post=Action.MANAGE, find=find_coalition)
+def revoke_invitation(request, coalition, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id, coalition=coalition)
     services.revoke_invitation(invitation)
     messages.success(request, _("The invitation link no longer works."))
     return redirect("coalitions:members", coalition.slug)
 
 
-@require_POST
-def add_organisation(request, slug):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(post=Action.MANAGE, find=find_coalition)
+def add_organisation(request, coalition):
     form = OrganisationForm(request.POST)
     if form.is_valid():
         coalition.organisations.add(form.save())
@@ -176,18 +166,17 @@ def add_organisation(request, slug):
     return redirect("coalitions:members", coalition.slug)
 
 
-@require_POST
-def remove_organisation(request, slug, organisation_id):
-    coalition = _coalition(slug)
-    authorize(request, Action.MANAGE, coalition)
+@door(post=Action.MANAGE, find=find_coalition)
+def remove_organisation(request, coalition, organisation_id):
     coalition.organisations.remove(get_object_or_404(coalition.organisations, pk=organisation_id))
     messages.success(request, _("Organisation removed."))
     return redirect("coalitions:members", coalition.slug)
 
 
-@require_http_methods(["GET", "POST"])
-def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("coalition"), token=token)
+@door(get=Action.ENTER, post=Action.ENTER, find=find_invitation)
+def accept_invitation(request, invitation):
+    """The link is the invitation: single use unless the organiser said otherwise, and only
+    for the address it was made for, when it names one."""
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.path)
@@ -198,4 +187,8 @@ def accept_invitation(request, token):
             return redirect(request.path)
         messages.success(request, _("You joined %(name)s.") % {"name": invitation.coalition})
         return redirect(invitation.coalition)
-    return render(request, "coalitions/invitation.html", {"invitation": invitation})
+    context = {
+        "invitation": invitation,
+        "refusal": services.invitation_refusal(invitation, request.user),
+    }
+    return render(request, "coalitions/invitation.html", context)

@@ -114,6 +114,18 @@ class JoinForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
 
 
+class ExportForm(forms.Form):
+    raw = forms.BooleanField(
+        label=_("Raw values for Pol.is tools"),
+        required=False,
+        help_text=_(
+            "Leave unticked for files that are safe to open in a spreadsheet: text that starts "
+            "like a formula gets a leading apostrophe. Tick only for tools that read Pol.is "
+            "files directly."
+        ),
+    )
+
+
 class StatementForm(forms.Form):
     def __init__(self, *args, max_length: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -7,15 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.coalitions.models import Coalition
+from coproduce.core import codes
+from coproduce.core.fields import CleanCharField, CleanTextField
 from coproduce.people.models import NAME_MAX, Guest
 from coproduce.people.sectors import Sector
-from coproduce.workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Workshop
+from coproduce.workshops.models import Workshop
 
 AGREE, PASS, DISAGREE = 1, 0, -1
 
 
 def new_conversation_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    # Kept by name: migrations refer to it.
+    return codes.new_code()
 
 
 class Conversation(models.Model):
@@ -34,8 +35,8 @@ class Conversation(models.Model):
         on_delete=models.SET_NULL,
         related_name="conversations",
     )
-    question = models.CharField(_("question"), max_length=500)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    question = CleanCharField(_("question"), max_length=500)
+    description = CleanTextField(_("description"), max_length=5000, blank=True)
     moderation = models.CharField(
         _("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.POST
     )
@@ -74,15 +75,6 @@ class Conversation(models.Model):
             self.closes_at is None or now < self.closes_at
         )
 
-    def admits(self, user, guest) -> bool:
-        """Voters may see a conversation of a private coalition: its code invited them."""
-        voters = self.voters.all()
-        if getattr(user, "is_authenticated", False):
-            return voters.filter(person_id=user.pk).exists()
-        if guest is not None:
-            return voters.filter(guest_id=guest.pk).exists()
-        return False
-
 
 class Voter(models.Model):
     """Someone taking part in a conversation, with the sector they came as."""
@@ -94,7 +86,7 @@ class Voter(models.Model):
     guest = models.ForeignKey(
         Guest, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    display_name = models.CharField(max_length=NAME_MAX, blank=True)
+    display_name = CleanCharField(max_length=NAME_MAX, blank=True)
     sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
     excluded = models.BooleanField(_("votes excluded"), default=False)
     polis_id = models.CharField(max_length=64, blank=True)  # id in an imported Pol.is export
@@ -130,7 +122,7 @@ class Statement(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="statements"
     )
-    text = models.TextField(_("statement"), max_length=5000)
+    text = CleanTextField(_("statement"), max_length=5000)
     author = models.ForeignKey(
         Voter, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
     )

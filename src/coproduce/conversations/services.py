@@ -15,6 +15,9 @@ from django.tasks import default_task_backend, task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.core import codes
+from coproduce.people.models import Guest
+
 from .models import Conversation, ModerationEntry, Statement, Voter
 
 MAX_SEED_STATEMENTS = 500
@@ -41,21 +44,42 @@ def open_conversation(*, coalition, seed_statements: list[str], **fields) -> Con
 # Taking part ---------------------------------------------------------------------------------
 
 
-def voter_for(conversation: Conversation, *, person=None, guest=None, sector: str = "") -> Voter:
-    """The voter row of this person or guest, created the first time they take part."""
+def voter_for(
+    conversation: Conversation, *, person=None, guest=None, sector: str = "", via_code=False
+) -> Voter:
+    """The voter row of this person or guest, created the first time they take part.
+
+    Call it only once the permission module has said they may take part (or they typed the
+    conversation's code, `via_code`): being a voter is what lets someone vote, not what lets
+    them in."""
     if person is not None:
-        voter, _created = Voter.objects.get_or_create(
-            conversation=conversation,
-            person=person,
-            defaults={"display_name": person.full_name, "sector": sector or person.sector},
-        )
-        return voter
+        lookup = {"person": person}
+        defaults = {"display_name": person.full_name, "sector": sector or person.sector}
+    else:
+        lookup = {"guest": guest}
+        defaults = {"display_name": guest.display_name, "sector": guest.sector}
     voter, _created = Voter.objects.get_or_create(
-        conversation=conversation,
-        guest=guest,
-        defaults={"display_name": guest.display_name, "sector": guest.sector},
+        conversation=conversation, **lookup, defaults={**defaults, "via_code": via_code}
     )
+    if via_code and not voter.via_code:
+        Voter.objects.filter(pk=voter.pk).update(via_code=True)
+        voter.via_code = True
     return voter
+
+
+@transaction.atomic
+def join_as_guest(
+    conversation: Conversation, *, display_name: str, sector: str, via_code: bool
+) -> Voter:
+    """A newcomer without an account: a guest (name and sector only) and their voter row."""
+    guest = Guest.objects.create(display_name=display_name, sector=sector)
+    return voter_for(conversation, guest=guest, via_code=via_code)
+
+
+def regenerate_join_code(conversation: Conversation) -> str:
+    """Give the conversation a new code; the old one stops letting anyone in at once. Those
+    it already let in stay."""
+    return codes.replace_code(conversation)
 
 
 def ensure_open(conversation: Conversation) -> None:

@@ -2,30 +2,29 @@ import time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
+from coproduce.coalitions.door import door
 from coproduce.coalitions.models import Coalition
-from coproduce.coalitions.permissions import Action, authorize, can
-from coproduce.core.ratelimit import check_request, hit_request
+from coproduce.coalitions.permissions import Action, can
+from coproduce.core import codes
+from coproduce.core.ratelimit import hit_request
 from coproduce.jobs.services import start_job
 from coproduce.people.guests import current_guest, remember_guest
-from coproduce.people.models import Guest
 
 from . import selectors, services
 from .access import remember_voter, voter_of
-from .forms import ConversationForm, JoinForm, StatementForm
+from .forms import ConversationForm, ExportForm, JoinForm, StatementForm
 from .models import Conversation, Statement, Voter
 from .presenting import map_view
 
 VOTERS_PAGE_SIZE = 100
 
 
-def _conversation(conversation_id) -> Conversation:
+def find_conversation(request, conversation_id: int) -> Conversation:
     return get_object_or_404(
         Conversation.objects.select_related("coalition", "workshop"), pk=conversation_id
     )
@@ -38,20 +37,36 @@ VOTE_CACHE_SECONDS = 2.0
 _for_votes: dict[int, tuple[float, Conversation]] = {}
 
 
-def _conversation_for_vote(conversation_id: int) -> Conversation:
+def find_conversation_to_vote(request, conversation_id: int) -> Conversation:
+    if request.method != "POST":
+        return find_conversation(request, conversation_id)
     now = time.monotonic()
     cached = _for_votes.get(conversation_id)
     if cached and now - cached[0] < VOTE_CACHE_SECONDS:
         return cached[1]
-    conversation = _conversation(conversation_id)
+    conversation = find_conversation(request, conversation_id)
     _for_votes[conversation_id] = (now, conversation)
     return conversation
 
 
-@require_http_methods(["GET", "POST"])
-def create(request, coalition_slug):
-    coalition = get_object_or_404(Coalition, slug=coalition_slug)
-    authorize(request, Action.RUN_CONVERSATION, coalition)
+def find_conversation_by_code(request, code: str) -> Conversation:
+    """The conversation a code names. Wrong codes count against the visitor's allowance, a
+    room's typos gently (see core.codes)."""
+    codes.check_attempt(request)
+    conversation = Conversation.objects.filter(join_code=codes.normalise_code(code)).first()
+    if conversation is None:
+        codes.count_wrong(request, code)
+        raise Http404
+    codes.count_right(request, conversation.join_code)
+    return conversation
+
+
+def find_coalition(request, coalition_slug: str) -> Coalition:
+    return get_object_or_404(Coalition, slug=coalition_slug)
+
+
+@door(get=Action.RUN_CONVERSATION, post=Action.RUN_CONVERSATION, find=find_coalition)
+def create(request, coalition):
     initial = {"workshop": request.GET.get("workshop")}
     form = ConversationForm(
         request.POST or None, request.FILES or None, coalition=coalition, initial=initial
@@ -66,60 +81,79 @@ def create(request, coalition_slug):
     return render(request, "conversations/form.html", {"form": form, "coalition": coalition})
 
 
-def detail(request, conversation_id):
+@door(get=Action.VIEW, find=find_conversation)
+def detail(request, conversation):
     """The map and the figures; the facilitator's copy refreshes itself while people vote."""
-    conversation = _conversation(conversation_id)
-    authorize(request, Action.VIEW, conversation)
+    can_run = can(request.user, Action.RUN_CONVERSATION, conversation)
     context = {
         "conversation": conversation,
         "coalition": conversation.coalition,
-        "can_run": can(request.user, Action.RUN_CONVERSATION, conversation),
+        "can_run": can_run,
         "map": map_view(conversation),
         "figures": selectors.figures(conversation),
         "voter": voter_of(request, conversation),
-        "join_url": request.build_absolute_uri(
-            reverse("conversations:join", args=[conversation.join_code])
-        ),
     }
+    if can_run:
+        context["join_url"] = request.build_absolute_uri(
+            reverse("conversations:join", args=[conversation.join_code])
+        )
+        context["export_form"] = ExportForm()
     if request.headers.get("HX-Request"):
         return render(request, "conversations/detail.html#live", context)
     return render(request, "conversations/detail.html", context)
 
 
-def _voter_or_join(request, conversation: Conversation) -> Voter | None:
-    """This browser's voter, creating it for a logged-in person or a known guest."""
-    voter = voter_of(request, conversation)
-    if voter is not None:
-        return voter
+def _take_part(request, conversation: Conversation, *, via_code: bool):
+    """Make this browser a voter (a POST, after the door or the code let them in)."""
+    guest = current_guest(request)
     if request.user.is_authenticated:
-        voter = services.voter_for(conversation, person=request.user)
-    elif (guest := current_guest(request)) is not None:
-        voter = services.voter_for(conversation, guest=guest)
+        voter = services.voter_for(conversation, person=request.user, via_code=via_code)
+    elif guest is not None:
+        voter = services.voter_for(conversation, guest=guest, via_code=via_code)
     else:
-        return None
-    remember_voter(request, voter)
-    return voter
-
-
-@require_http_methods(["GET", "POST"])
-def join(request, code):
-    """Take part with the conversation's code: a display name and a sector, no account."""
-    check_request("join", request)
-    conversation = Conversation.objects.filter(join_code=code.upper()).first()
-    if conversation is None:
-        hit_request("join", request)
-        raise Http404
-    if _voter_or_join(request, conversation) is not None:
-        return redirect("conversations:vote", conversation.pk)
-    form = JoinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+        form = JoinForm(request.POST)
+        if not form.is_valid():
+            return _join_page(request, conversation, form, status=400)
         hit_request("guest", request)
-        with transaction.atomic():
-            guest = Guest.objects.create(**form.cleaned_data)
-            services.voter_for(conversation, guest=guest)
-        remember_guest(request, guest)
+        voter = services.join_as_guest(conversation, **form.cleaned_data, via_code=via_code)
+        remember_guest(request, voter.guest)
+    remember_voter(request, voter)
+    return redirect("conversations:vote", conversation.pk)
+
+
+def _join_page(request, conversation, form=None, *, action: str = "", status: int = 200):
+    """Who you will take part as: your account, the guest you already are, or a new guest."""
+    guest = current_guest(request)
+    if form is None and not request.user.is_authenticated and guest is None:
+        form = JoinForm()
+    context = {
+        "conversation": conversation,
+        "form": form,
+        "guest": guest,
+        "action": action or reverse("conversations:take_part", args=[conversation.pk]),
+    }
+    return render(request, "conversations/join.html", context, status=status)
+
+
+@door(get=Action.ENTER, post=Action.ENTER, find=find_conversation_by_code)
+def join(request, conversation):
+    """Take part with the conversation's code: a display name and a sector, no account.
+
+    Opening the link only asks who you are; taking part is the POST."""
+    if voter_of(request, conversation) is not None:
         return redirect("conversations:vote", conversation.pk)
-    return render(request, "conversations/join.html", {"conversation": conversation, "form": form})
+    if request.method == "POST":
+        return _take_part(request, conversation, via_code=True)
+    return _join_page(request, conversation, action=request.path)
+
+
+@door(post=Action.TAKE_PART, find=find_conversation)
+def take_part(request, conversation):
+    """Take part as someone the conversation already admits (a member, a registrant, or anyone
+    in a public coalition), without its code."""
+    if voter_of(request, conversation) is not None:
+        return redirect("conversations:vote", conversation.pk)
+    return _take_part(request, conversation, via_code=False)
 
 
 def _vote_context(request, conversation, voter) -> dict:
@@ -135,17 +169,14 @@ def _vote_context(request, conversation, voter) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
-def vote(request, conversation_id):
+@door(get=Action.VIEW, post=Action.TAKE_PART, find=find_conversation_to_vote)
+def vote(request, conversation):
     """One statement at a time: agree, disagree or pass (a form post; no JavaScript needed)."""
-    if request.method == "POST":
-        conversation = _conversation_for_vote(conversation_id)
-    else:
-        conversation = _conversation(conversation_id)
-    voter = _voter_or_join(request, conversation)
+    voter = voter_of(request, conversation)
     if voter is None:
-        return redirect("conversations:join", conversation.join_code)
-    authorize(request, Action.VIEW, conversation)
+        if request.method == "POST":
+            return redirect("conversations:vote", conversation.pk)
+        return _join_page(request, conversation)
     if request.method == "POST":
         _record_vote(request, conversation, voter)
         if not request.headers.get("HX-Request"):
@@ -173,13 +204,11 @@ def _record_vote(request, conversation, voter) -> None:
         messages.error(request, str(error))
 
 
-@require_POST
-def add_statement(request, conversation_id):
-    conversation = _conversation(conversation_id)
-    voter = _voter_or_join(request, conversation)
+@door(post=Action.TAKE_PART, find=find_conversation)
+def add_statement(request, conversation):
+    voter = voter_of(request, conversation)
     if voter is None:
-        return redirect("conversations:join", conversation.join_code)
-    authorize(request, Action.VIEW, conversation)
+        return redirect("conversations:vote", conversation.pk)
     form = StatementForm(request.POST, max_length=conversation.statement_max_length)
     if form.is_valid():
         try:
@@ -196,12 +225,11 @@ def add_statement(request, conversation_id):
     return redirect("conversations:vote", conversation.pk)
 
 
-def my_votes(request, conversation_id):
-    conversation = _conversation(conversation_id)
+@door(get=Action.VIEW, find=find_conversation)
+def my_votes(request, conversation):
     voter = voter_of(request, conversation)
     if voter is None:
-        return redirect("conversations:join", conversation.join_code)
-    authorize(request, Action.VIEW, conversation)
+        return redirect("conversations:vote", conversation.pk)
     page = Paginator(selectors.my_votes(voter), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -210,20 +238,17 @@ def my_votes(request, conversation_id):
     )
 
 
-@require_POST
-def change_vote(request, conversation_id):
-    conversation = _conversation(conversation_id)
+@door(post=Action.TAKE_PART, find=find_conversation)
+def change_vote(request, conversation):
     voter = voter_of(request, conversation)
     if voter is None:
-        raise Http404
-    authorize(request, Action.VIEW, conversation)
+        return redirect("conversations:vote", conversation.pk)
     _record_vote(request, conversation, voter)
     return redirect("conversations:my_votes", conversation.pk)
 
 
-def moderate(request, conversation_id):
-    conversation = _conversation(conversation_id)
-    authorize(request, Action.RUN_CONVERSATION, conversation)
+@door(get=Action.RUN_CONVERSATION, find=find_conversation)
+def moderate(request, conversation):
     voters = Paginator(conversation.voters.order_by("display_name", "pk"), VOTERS_PAGE_SIZE)
     context = {
         "conversation": conversation,
@@ -235,10 +260,8 @@ def moderate(request, conversation_id):
     return render(request, "conversations/moderate.html", context)
 
 
-@require_POST
-def moderate_statement(request, conversation_id, statement_id):
-    conversation = _conversation(conversation_id)
-    authorize(request, Action.RUN_CONVERSATION, conversation)
+@door(post=Action.RUN_CONVERSATION, find=find_conversation)
+def moderate_statement(request, conversation, statement_id):
     statement = get_object_or_404(Statement, pk=statement_id, conversation=conversation)
     try:
         services.moderate_statement(statement, request.POST.get("action", ""), request.user)
@@ -247,28 +270,38 @@ def moderate_statement(request, conversation_id, statement_id):
     return redirect("conversations:moderate", conversation.pk)
 
 
-@require_POST
-def moderate_voter(request, conversation_id, voter_id):
-    conversation = _conversation(conversation_id)
-    authorize(request, Action.RUN_CONVERSATION, conversation)
+@door(post=Action.RUN_CONVERSATION, find=find_conversation)
+def moderate_voter(request, conversation, voter_id):
     voter = get_object_or_404(Voter, pk=voter_id, conversation=conversation)
     services.set_voter_excluded(voter, request.POST.get("excluded") == "1", request.user)
     return redirect("conversations:moderate", conversation.pk)
 
 
-@require_POST
-def export(request, conversation_id):
+@door(post=Action.RUN_CONVERSATION, find=find_conversation)
+def new_join_code(request, conversation):
+    code = services.regenerate_join_code(conversation)
+    messages.success(
+        request, _("The new join code is %(code)s; the old one no longer works.") % {"code": code}
+    )
+    return redirect(conversation)
+
+
+@door(post=Action.RUN_CONVERSATION, find=find_conversation)
+def export(request, conversation):
     """The conversation in Pol.is's open-data format, as a zip made by the worker."""
-    conversation = _conversation(conversation_id)
-    authorize(request, Action.RUN_CONVERSATION, conversation)
+    form = ExportForm(request.POST)
+    raw = form.is_valid() and form.cleaned_data["raw"]
     latest = conversation.votes.order_by("-updated_at").values_list("updated_at", flat=True).first()
     job = start_job(
         kind="conversations.export",
-        key=f"conversation:{conversation.pk}:export:{latest}:{conversation.statements.count()}",
+        key=(
+            f"conversation:{conversation.pk}:export:{latest}:{conversation.statements.count()}"
+            f":{'raw' if raw else 'safe'}"
+        ),
         title=_("Pol.is export of “%(question)s”") % {"question": conversation.question},
-        coalition=conversation.coalition,
+        subject=conversation,
         action=Action.RUN_CONVERSATION,
-        params={"conversation": conversation.pk},
+        params={"conversation": conversation.pk, "raw": raw},
         user=request.user,
     )
     return redirect(job)

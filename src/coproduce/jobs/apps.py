@@ -8,3 +8,6 @@ class JobsConfig(AppConfig):
     name = "coproduce.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers who may follow a job)

@@ -1,16 +1,21 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+
+from coproduce.coalitions.permissions import coalition_of
 
 from .models import Job
 from .tasks import run_job
 
 
 def start_job(
-    *, kind: str, key: str, title: str, coalition, action: str, params=None, user=None, reuse=True
+    *, kind: str, key: str, title: str, subject, action: str, params=None, user=None, reuse=True
 ) -> Job:
     """Queue a job, or hand back the one already queued, running or done for the same key.
 
-    Reusing by key is what keeps a finished document until its subject changes (the key
-    carries a version), and stops a double click from doing the work twice.
+    Whoever may do `action` on `subject` (a café, a conversation, a workshop, a report
+    version) may follow the job and take its file: the same question the page that started
+    it asked. Reusing by key is what keeps a finished document until its subject changes (the
+    key carries a version), and stops a double click from doing the work twice.
     """
     if reuse:
         existing = (
@@ -25,7 +30,9 @@ def start_job(
         kind=kind,
         key=key,
         title=title,
-        coalition=coalition,
+        coalition=coalition_of(subject),
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
         action=str(action),
         params=params or {},
         created_by=user if getattr(user, "is_authenticated", False) else None,

@@ -1,28 +1,27 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from coproduce.coalitions.permissions import Action, authorize
+from coproduce.coalitions.door import door
+from coproduce.coalitions.permissions import Action
 
 from .models import Job
 
 
-def _job(request, job_id) -> Job:
-    job = get_object_or_404(Job.objects.select_related("coalition"), pk=job_id)
-    authorize(request, Action(job.action), job.coalition)
-    return job
+def find_job(request, job_id: int) -> Job:
+    return get_object_or_404(Job.objects.select_related("coalition"), pk=job_id)
 
 
-def detail(request, job_id):
+@door(get=Action.VIEW, find=find_job)
+def detail(request, job):
     """A job's progress; htmx asks again every second until it has finished."""
-    job = _job(request, job_id)
     template = (
         "jobs/detail.html#status" if request.headers.get("HX-Request") else "jobs/detail.html"
     )
     return render(request, template, {"job": job})
 
 
-def download(request, job_id):
-    job = _job(request, job_id)
+@door(get=Action.VIEW, find=find_job)
+def download(request, job):
     if job.status != Job.Status.DONE or not job.file:
         raise Http404
     return FileResponse(

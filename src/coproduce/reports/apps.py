@@ -17,7 +17,7 @@ class ReportsConfig(AppConfig):
         from coproduce.jobs.registry import register
         from coproduce.workshops.sections import register_workshop_section
 
-        from . import jobs, sections
+        from . import jobs, rules, sections  # noqa: F401  (rules: who may read a version)
 
         register("reports.themes", jobs.themes_job)
         register("reports.render", jobs.render_job)

@@ -13,7 +13,7 @@ FORMATS = {
 
 
 def document(workshop, version: ReportVersion | None) -> layout.Document:
-    report = services.report_for(workshop)
+    report = services.report_of(workshop)
     data = gather(workshop)
     texts = version.texts if version is not None else {}
     return builder.build(data, texts, report.themes)

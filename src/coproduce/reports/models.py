@@ -66,3 +66,11 @@ class ReportVersion(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.published_at is None
+
+    @property
+    def workshop(self):
+        return self.report.workshop
+
+    @property
+    def coalition(self):
+        return self.report.workshop.coalition

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<slug:slug>/", views.edit, name="edit"),
     path("<slug:slug>/publish/", views.publish, name="publish"),
     path("<slug:slug>/v/<int:number>/", views.version, name="version"),
+    path(
+        "<slug:slug>/v/<int:number>/download/<str:fmt>/",
+        views.download_version,
+        name="download_version",
+    ),
     path("<slug:slug>/download/<str:fmt>/", views.download, name="download"),
     path("<slug:slug>/themes/", views.themes, name="themes"),
     path("<slug:slug>/themes/find/", views.find_themes, name="find_themes"),

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST
 
-from coproduce.coalitions.permissions import Action, authorize, can
+from coproduce.coalitions.door import door
+from coproduce.coalitions.permissions import Action, can
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import Workshop
 
@@ -18,6 +18,7 @@ from .gather import fingerprint, gather
 from .models import ReportVersion
 
 
+@door(get=Action.PUBLIC)
 @cache_control(max_age=3600, public=True)
 def report_css(request):
     """The report's own styles for the site's preview and published pages: a file, since the
@@ -30,20 +31,30 @@ def report_css(request):
     return HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
 
 
-def _workshop(slug) -> Workshop:
+def find_workshop(request, slug: str) -> Workshop:
     return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
-@require_http_methods(["GET", "POST"])
-def edit(request, slug):
+def find_version(request, slug: str, number: int) -> ReportVersion:
+    return get_object_or_404(
+        ReportVersion.objects.exclude(published_at=None).select_related(
+            "report__workshop__coalition"
+        ),
+        report__workshop__slug=slug,
+        number=number,
+    )
+
+
+@door(get=Action.PLAN_WORKSHOP, post=Action.PLAN_WORKSHOP, find=find_workshop)
+def edit(request, workshop):
     """Edit the draft's text section by section, preview it, download it, publish it."""
-    workshop = _workshop(slug)
-    authorize(request, Action.PLAN_WORKSHOP, workshop)
-    report = services.report_for(workshop)
-    draft = services.draft_of(report, request.user)
+    # Reading the page writes nothing: the report and its next draft exist once saved.
+    report = services.report_of(workshop)
+    draft = services.draft_preview(report, request.user)
     initial = {**default_texts(gather(workshop)), **draft.texts}
     form = SectionTextsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        draft = services.draft_of(services.report_for(workshop), request.user)
         services.save_texts(draft, {key: form.cleaned_data[key] for key in SECTION_KEYS})
         messages.success(request, _("Saved. The preview below shows the report as it reads now."))
         return redirect("reports:edit", workshop.slug)
@@ -55,17 +66,15 @@ def edit(request, slug):
         "form": form,
         "publish_form": PublishForm(instance=draft),
         "preview": article_html(workshop, draft),
-        "versions": report.versions.exclude(published_at=None),
+        "versions": report.versions.exclude(published_at=None) if report.pk else [],
         "formats": list(FORMATS),
         "notes_without_themes": bool(services.harvest_notes(workshop)) and not report.themes,
     }
     return render(request, "reports/edit.html", context)
 
 
-@require_POST
-def publish(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.PLAN_WORKSHOP, workshop)
+@door(post=Action.PLAN_WORKSHOP, find=find_workshop)
+def publish(request, workshop):
     report = services.report_for(workshop)
     draft = services.draft_of(report, request.user)
     form = PublishForm(request.POST, instance=ReportVersion.objects.get(pk=draft.pk))
@@ -81,24 +90,11 @@ def publish(request, slug):
     return redirect("reports:version", workshop.slug, draft.number)
 
 
-def _readable_version(request, workshop, number) -> ReportVersion:
-    version = get_object_or_404(
-        ReportVersion.objects.exclude(published_at=None), report__workshop=workshop, number=number
-    )
-    action = (
-        Action.VIEW
-        if version.visibility == ReportVersion.Visibility.PUBLIC
-        else Action.MEMBERS_VIEW
-    )
-    authorize(request, action, workshop)
-    return version
-
-
-def version(request, slug, number):
+@door(get=Action.VIEW, find=find_version)
+def version(request, published):
     """A published version, exactly as it read when it was published."""
-    workshop = _workshop(slug)
-    published = _readable_version(request, workshop, number)
-    others = workshop.report.versions.exclude(published_at=None)
+    workshop = published.report.workshop
+    others = published.report.versions.exclude(published_at=None)
     if not can(request.user, Action.MEMBERS_VIEW, workshop):
         others = others.filter(visibility=ReportVersion.Visibility.PUBLIC)
     context = {
@@ -112,26 +108,12 @@ def version(request, slug, number):
     return render(request, "reports/version.html", context)
 
 
-@require_POST
-def download(request, slug, fmt):
+def _render_job(request, workshop, version, fmt: str, subject, action: Action):
     """Make the file in the background and show its progress; a finished file is kept and
     served again until anything in the workshop or the report changes."""
-    workshop = _workshop(slug)
     if fmt not in FORMATS:
         raise Http404
-    number = request.POST.get("version")
-    if number:
-        version = _readable_version(request, workshop, number)
-        action = (
-            Action.VIEW
-            if version.visibility == ReportVersion.Visibility.PUBLIC
-            else Action.MEMBERS_VIEW
-        )
-    else:
-        authorize(request, Action.PLAN_WORKSHOP, workshop)
-        version = services.draft_of(services.report_for(workshop), request.user)
-        action = Action.PLAN_WORKSHOP
-    report = services.report_for(workshop)
+    report = services.report_of(workshop)
     key = (
         f"workshop:{workshop.pk}:report:{fmt}:v{version.pk}:{version.updated_at.isoformat()}:"
         f"{report.themes_changed_at}:{fingerprint(workshop)}"
@@ -141,7 +123,7 @@ def download(request, slug, fmt):
         key=key,
         title=_("Report of “%(title)s” (%(format)s)")
         % {"title": workshop.title, "format": fmt.upper()},
-        coalition=workshop.coalition,
+        subject=subject,
         action=action,
         params={"workshop": workshop.pk, "version": version.pk, "format": fmt},
         user=request.user,
@@ -149,14 +131,27 @@ def download(request, slug, fmt):
     return redirect(job)
 
 
-@require_http_methods(["GET", "POST"])
-def themes(request, slug):
+@door(post=Action.PLAN_WORKSHOP, find=find_workshop)
+def download(request, workshop, fmt):
+    """The draft as a file, for those who write it."""
+    draft = services.draft_of(services.report_for(workshop), request.user)
+    return _render_job(request, workshop, draft, fmt, workshop, Action.PLAN_WORKSHOP)
+
+
+@door(post=Action.VIEW, find=find_version)
+def download_version(request, published, fmt):
+    """A published version as a file, for whoever may read it."""
+    workshop = published.report.workshop
+    return _render_job(request, workshop, published, fmt, published, Action.VIEW)
+
+
+@door(get=Action.RUN_WORKSHOP, post=Action.RUN_WORKSHOP, find=find_workshop)
+def themes(request, workshop):
     """The facilitator's review of the themes found in the table notes."""
-    workshop = _workshop(slug)
-    authorize(request, Action.RUN_WORKSHOP, workshop)
-    report = services.report_for(workshop)
+    report = services.report_of(workshop)
     notes = {n.id: n for n in services.harvest_notes(workshop)}
     if request.method == "POST":
+        report = services.report_for(workshop)
         form = ThemeEditForm(request.POST, note_ids=list(notes))
         if form.is_valid():
             args = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
@@ -201,10 +196,8 @@ def _theme_view(report, notes, workshop) -> list[dict]:
     return view
 
 
-@require_POST
-def find_themes(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.RUN_WORKSHOP, workshop)
+@door(post=Action.RUN_WORKSHOP, find=find_workshop)
+def find_themes(request, workshop):
     if not services.harvest_notes(workshop):
         messages.error(request, _("There are no table notes to group yet."))
         return redirect("reports:themes", workshop.slug)
@@ -212,7 +205,7 @@ def find_themes(request, slug):
         kind="reports.themes",
         key=f"workshop:{workshop.pk}:themes:{fingerprint(workshop)}",
         title=_("Finding themes in the notes of “%(title)s”") % {"title": workshop.title},
-        coalition=workshop.coalition,
+        subject=workshop,
         action=Action.RUN_WORKSHOP,
         params={"workshop": workshop.pk, "next": reverse("reports:themes", args=[workshop.slug])},
         user=request.user,

@@ -1,4 +1,3 @@
-import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -11,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coproduce.coalitions.models import Coalition
+from coproduce.core import codes
+from coproduce.core.fields import CleanCharField, CleanTextField
 from coproduce.people.models import NAME_MAX, Guest
 from coproduce.people.sectors import Sector
 
-# No 0/O or 1/I/L: codes are read aloud and copied from a slide.
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 6
+# No 0/O or 1/I/L: codes are read aloud and copied from a slide (see core.codes).
+JOIN_CODE_ALPHABET = codes.ALPHABET
+JOIN_CODE_LENGTH = codes.LENGTH
 
 
 def validate_time_zone(name: str) -> None:
@@ -27,24 +28,25 @@ def validate_time_zone(name: str) -> None:
 
 
 def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    # Kept by name: migrations refer to it.
+    return codes.new_code()
 
 
 class Workshop(models.Model):
     """A convened event of a coalition: agenda, registrations, attendance and conclusions."""
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="workshops")
-    title = models.CharField(_("title"), max_length=NAME_MAX)
+    title = CleanCharField(_("title"), max_length=NAME_MAX)
     slug = models.SlugField(_("short name for links"), max_length=80, unique=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    venue = CleanCharField(_("venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
-    summary = models.TextField(_("summary"), max_length=10000, blank=True)
-    methodology = models.TextField(_("methodology"), max_length=10000, blank=True)
+    summary = CleanTextField(_("summary"), max_length=10000, blank=True)
+    methodology = CleanTextField(_("methodology"), max_length=10000, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
@@ -91,21 +93,12 @@ class Workshop(models.Model):
     def speakers_and_facilitators(self) -> list["Contributor"]:
         return [c for c in self.contributors.all() if c.is_speaker or c.is_facilitator]
 
-    def admits(self, user, guest) -> bool:
-        """Registered people may see a workshop of a private coalition: the code invited them."""
-        registrations = self.registrations.exclude(status=Registration.Status.CANCELLED)
-        if getattr(user, "is_authenticated", False):
-            return registrations.filter(person_id=user.pk).exists()
-        if guest is not None:
-            return registrations.filter(guest_id=guest.pk).exists()
-        return False
-
 
 class Contributor(models.Model):
     """Someone named on the programme: an organiser, a speaker, a facilitator (or several)."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="contributors")
-    name = models.CharField(_("name"), max_length=NAME_MAX)
+    name = CleanCharField(_("name"), max_length=NAME_MAX)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -114,7 +107,7 @@ class Contributor(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    affiliation = models.CharField(_("organisation"), max_length=NAME_MAX, blank=True)
+    affiliation = CleanCharField(_("organisation"), max_length=NAME_MAX, blank=True)
     is_organiser = models.BooleanField(_("organiser"), default=False)
     is_speaker = models.BooleanField(_("speaker"), default=False)
     is_facilitator = models.BooleanField(_("facilitator"), default=False)
@@ -133,7 +126,7 @@ class DesiredOutcome(models.Model):
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="desired_outcomes"
     )
-    text = models.CharField(_("outcome"), max_length=1000)
+    text = CleanCharField(_("outcome"), max_length=1000)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -154,11 +147,11 @@ class AgendaItem(models.Model):
         OTHER = "other", _("Other")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda_items")
-    title = models.CharField(_("title"), max_length=300)
+    title = CleanCharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
-    speaker = models.CharField(_("speaker"), max_length=NAME_MAX, blank=True)
+    speaker = CleanCharField(_("speaker"), max_length=NAME_MAX, blank=True)
     minutes = models.PositiveIntegerField(_("minutes"))
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    description = CleanTextField(_("description"), max_length=5000, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -169,13 +162,17 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def coalition(self):
+        return self.workshop.coalition
+
 
 class AgendaQuestion(models.Model):
     """A question or topic an agenda item works on, such as a World Café question."""
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="questions")
-    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. POLICY"))
-    text = models.CharField(_("question"), max_length=1000)
+    label = CleanCharField(_("label"), max_length=60, blank=True, help_text=_("e.g. POLICY"))
+    text = CleanCharField(_("question"), max_length=1000)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -189,7 +186,7 @@ class AgendaQuestion(models.Model):
 
 class Conclusion(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="conclusions")
-    text = models.TextField(_("conclusion"), max_length=5000)
+    text = CleanTextField(_("conclusion"), max_length=5000)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -221,9 +218,9 @@ class Registration(models.Model):
     )
     # Kept on the registration so the count by sector is one query, and stays what the
     # participant said at the time even if their profile changes later.
-    display_name = models.CharField(_("name"), max_length=NAME_MAX)
+    display_name = CleanCharField(_("name"), max_length=NAME_MAX)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
-    city = models.CharField(_("city or region"), max_length=NAME_MAX, blank=True)
+    city = CleanCharField(_("city or region"), max_length=NAME_MAX, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REGISTERED)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)

@@ -1,13 +1,15 @@
 """Changes to workshops: creating them, registration, check-in, join codes."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.core import codes
 from coproduce.core.slugs import unique_slug
 from coproduce.people.models import Guest
 
-from .models import Registration, Workshop, new_join_code
+from .models import Registration, Workshop
+from .signals import registration_cancelled
 
 
 class RegistrationError(Exception):
@@ -19,7 +21,7 @@ class JoinCodeError(Exception):
 
 
 def normalise_code(code: str) -> str:
-    return "".join(code.split()).upper().replace("-", "")
+    return codes.normalise_code(code)
 
 
 def workshop_for_code(code: str) -> Workshop:
@@ -47,15 +49,7 @@ def create_workshop(*, coalition, **fields) -> Workshop:
 
 def regenerate_join_code(workshop: Workshop) -> str:
     """Give the workshop a new code; the old one stops working at once."""
-    for _attempt in range(10):
-        workshop.join_code = new_join_code()
-        try:
-            with transaction.atomic():
-                workshop.save(update_fields=["join_code"])
-            return workshop.join_code
-        except IntegrityError:  # the new code was taken: draw again
-            continue
-    raise RuntimeError("Could not draw a free join code")
+    return codes.replace_code(workshop)
 
 
 def active_registrations(workshop: Workshop):
@@ -117,10 +111,12 @@ def register_guest(
     )
 
 
+@transaction.atomic
 def cancel_registration(registration: Registration) -> None:
     registration.status = Registration.Status.CANCELLED
     registration.checked_in_at = None
     registration.save(update_fields=["status", "checked_in_at"])
+    registration_cancelled.send(sender=Registration, registration=registration)
 
 
 def set_checked_in(registration: Registration, present: bool) -> Registration:

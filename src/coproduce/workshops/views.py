@@ -5,13 +5,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
+from coproduce.coalitions.door import door
 from coproduce.coalitions.models import Coalition
-from coproduce.coalitions.permissions import Action, authorize, can
+from coproduce.coalitions.permissions import Action, can
+from coproduce.core import codes
 from coproduce.core.charts import Series, horizontal_bars
 from coproduce.core.qr import qr_svg
-from coproduce.core.ratelimit import check_request, hit, hit_request
+from coproduce.core.ratelimit import hit, hit_request
 from coproduce.people.forms import GuestForm
 from coproduce.people.guests import current_guest, remember_guest
 from coproduce.people.models import Guest
@@ -41,8 +42,12 @@ PROGRAMME_PARTS = {
 }
 
 
-def _workshop(slug: str) -> Workshop:
+def find_workshop(request, slug: str) -> Workshop:
     return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
+
+
+def find_coalition(request, coalition_slug: str) -> Coalition:
+    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def participation_chart(counts: list[selectors.SectorCount]) -> str:
@@ -72,10 +77,8 @@ def _participation_context(workshop: Workshop) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
-def workshop_create(request, coalition_slug):
-    coalition = get_object_or_404(Coalition, slug=coalition_slug)
-    authorize(request, Action.PLAN_WORKSHOP, coalition)
+@door(get=Action.PLAN_WORKSHOP, post=Action.PLAN_WORKSHOP, find=find_coalition)
+def workshop_create(request, coalition):
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workshop = services.create_workshop(coalition=coalition, **form.cleaned_data)
@@ -84,9 +87,8 @@ def workshop_create(request, coalition_slug):
     return render(request, "workshops/form.html", {"form": form, "coalition": coalition})
 
 
-def workshop_detail(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.VIEW, workshop)
+@door(get=Action.VIEW, find=find_workshop)
+def workshop_detail(request, workshop):
     guest = current_guest(request)
     context = {
         "workshop": selectors.workshop_page_data(workshop),
@@ -112,10 +114,8 @@ def _profile_sector(request) -> str:
     return getattr(request.user, "sector", "") if request.user.is_authenticated else ""
 
 
-@require_http_methods(["GET", "POST"])
-def workshop_edit(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.PLAN_WORKSHOP, workshop)
+@door(get=Action.PLAN_WORKSHOP, post=Action.PLAN_WORKSHOP, find=find_workshop)
+def workshop_edit(request, workshop):
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -128,10 +128,8 @@ def workshop_edit(request, slug):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def programme(request, slug, part):
-    workshop = _workshop(slug)
-    authorize(request, Action.PLAN_WORKSHOP, workshop)
+@door(get=Action.PLAN_WORKSHOP, post=Action.PLAN_WORKSHOP, find=find_workshop)
+def programme(request, workshop, part):
     if part not in PROGRAMME_PARTS:
         raise Http404
     formset_class, title = PROGRAMME_PARTS[part]
@@ -152,10 +150,8 @@ def programme(request, slug, part):
     return render(request, "workshops/programme.html", context)
 
 
-@require_POST
-def register(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.VIEW, workshop)
+@door(post=Action.VIEW, find=find_workshop)
+def register(request, workshop):
     if not request.user.is_authenticated:
         return redirect("workshops:join", workshop.join_code)
     hit("register", f"person:{request.user.pk}")  # per person: a room shares one address
@@ -171,10 +167,8 @@ def register(request, slug):
     return redirect(workshop)
 
 
-@require_POST
-def cancel(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.VIEW, workshop)
+@door(post=Action.VIEW, find=find_workshop)
+def cancel(request, workshop):
     registration = selectors.registration_of(workshop, request.user, current_guest(request))
     if registration is None:
         messages.error(request, _("You are not registered for this workshop."))
@@ -185,16 +179,18 @@ def cancel(request, slug):
 
 
 def _workshop_for_code(request, code: str) -> Workshop:
-    """Look a code up; only wrong codes count against the limit (see core.ratelimit.check)."""
-    check_request("join", request)
+    """Look a code up; only wrong codes count, a room's typos gently (see core.codes)."""
+    codes.check_attempt(request)
     try:
-        return services.workshop_for_code(code)
+        workshop = services.workshop_for_code(code)
     except services.JoinCodeError:
-        hit_request("join", request)
+        codes.count_wrong(request, code)
         raise
+    codes.count_right(request, workshop.join_code)
+    return workshop
 
 
-@require_http_methods(["GET", "POST"])
+@door(get=Action.PUBLIC, post=Action.PUBLIC)
 def join_start(request):
     """Type the code from the slide or the card."""
     form = JoinCodeForm(request.POST or request.GET or None)
@@ -208,16 +204,20 @@ def join_start(request):
     return render(request, "workshops/join_start.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
-def join(request, code):
-    """A guest (or a logged-in person) takes a place at the workshop the code names."""
+def find_workshop_by_code(request, code: str):
+    """The workshop a join code names, or the code form again saying what is wrong with it."""
     try:
-        workshop = _workshop_for_code(request, code)
+        return _workshop_for_code(request, code)
     except services.JoinCodeError as error:
         form = JoinCodeForm(data={"code": code[:20]})
         form.is_valid()
         form.add_error("code", str(error))
         return render(request, "workshops/join_start.html", {"form": form}, status=404)
+
+
+@door(get=Action.ENTER, post=Action.ENTER, find=find_workshop_by_code)
+def join(request, workshop):
+    """A guest (or a logged-in person) takes a place at the workshop the code names."""
     existing = selectors.registration_of(workshop, request.user, current_guest(request))
     if existing:
         return redirect(workshop)
@@ -256,10 +256,9 @@ def _join_with_account(request, workshop):
     )
 
 
-def desk(request, slug):
+@door(get=Action.RUN_WORKSHOP, find=find_workshop)
+def desk(request, workshop):
     """The check-in desk: find people, mark them arrived, add walk-ins."""
-    workshop = _workshop(slug)
-    authorize(request, Action.RUN_WORKSHOP, workshop)
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.registrations_for_desk(workshop, query), DESK_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -279,10 +278,8 @@ def desk(request, slug):
     return render(request, "workshops/desk.html", context)
 
 
-@require_POST
-def check_in(request, slug, registration_id):
-    workshop = _workshop(slug)
-    authorize(request, Action.RUN_WORKSHOP, workshop)
+@door(post=Action.RUN_WORKSHOP, find=find_workshop)
+def check_in(request, workshop, registration_id):
     registration = get_object_or_404(Registration, pk=registration_id, workshop=workshop)
     present = request.POST.get("present") == "1"
     try:
@@ -302,10 +299,8 @@ def _desk_url(workshop: Workshop, query: str, page: str) -> str:
     return f"{url}?{params}" if params else url
 
 
-@require_POST
-def walk_in(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.RUN_WORKSHOP, workshop)
+@door(post=Action.RUN_WORKSHOP, find=find_workshop)
+def walk_in(request, workshop):
     form = WalkInForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the walk-in's name and sector."))
@@ -322,10 +317,8 @@ def walk_in(request, slug):
     return redirect("workshops:desk", workshop.slug)
 
 
-@require_POST
-def new_join_code(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.PLAN_WORKSHOP, workshop)
+@door(post=Action.PLAN_WORKSHOP, find=find_workshop)
+def new_join_code(request, workshop):
     code = services.regenerate_join_code(workshop)
     messages.success(
         request, _("The new join code is %(code)s; the old one no longer works.") % {"code": code}
@@ -333,17 +326,15 @@ def new_join_code(request, slug):
     return redirect("workshops:desk", workshop.slug)
 
 
-def ics(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.VIEW, workshop)
+@door(get=Action.VIEW, find=find_workshop)
+def ics(request, workshop):
     body = calendar.workshop_ics(workshop, request.build_absolute_uri(workshop.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.ics"'
     return response
 
 
-def join_qr(request, slug):
-    workshop = _workshop(slug)
-    authorize(request, Action.VIEW, workshop)
+@door(get=Action.VIEW, find=find_workshop)
+def join_qr(request, workshop):
     link = request.build_absolute_uri(reverse("workshops:join", args=[workshop.join_code]))
     return HttpResponse(qr_svg(link), content_type="image/svg+xml")

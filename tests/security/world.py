@@ -1,0 +1,279 @@
+"""A coalition with one of everything, and nine kinds of visitor, for the permission tests.
+
+Every piece of text of the coalition is a marker that appears nowhere else, so a test can ask of
+any response: did this visitor learn anything they may not know?
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+from factories import (
+    CoalitionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RegistrationFactory,
+    WorkshopFactory,
+)
+from PIL import Image
+
+from coproduce.cafe import services as cafe_services
+from coproduce.cafe.models import Rule, Seat
+from coproduce.coalitions.models import Invitation, Role, Visibility
+from coproduce.coalitions.permissions import Action
+from coproduce.conversations import services as conversation_services
+from coproduce.conversations.models import Vote
+from coproduce.core.uploads import clean_image
+from coproduce.jobs.models import Job
+from coproduce.people.guests import SESSION_KEY
+from coproduce.reports import services as report_services
+from coproduce.reports.models import ReportVersion
+from coproduce.workshops.models import AgendaItem, AgendaQuestion
+
+ANONYMOUS = "anonymous"
+OUTSIDER = "outsider"  # an account with nothing to do with the coalition
+GUEST_ELSEWHERE = "guest of another workshop"
+REGISTRANT = "registrant"  # a guest registered for this workshop, seated in its café
+NO_ROLE = "member without a role"  # works for a member organisation, not a member
+OBSERVER, MEMBER, FACILITATOR, ORGANISER = "observer", "member", "facilitator", "organiser"
+
+VISITORS = (
+    ANONYMOUS,
+    OUTSIDER,
+    GUEST_ELSEWHERE,
+    REGISTRANT,
+    NO_ROLE,
+    OBSERVER,
+    MEMBER,
+    FACILITATOR,
+    ORGANISER,
+)
+# Visitors who must learn nothing of a private coalition, whatever they try.
+STRANGERS = frozenset({ANONYMOUS, OUTSIDER, GUEST_ELSEWHERE, NO_ROLE})
+ROLES = {OBSERVER: Role.OBSERVER, MEMBER: Role.MEMBER, FACILITATOR: Role.FACILITATOR}
+ROLES[ORGANISER] = Role.ORGANISER
+
+
+@dataclass
+class World:
+    public: bool
+    markers: dict[str, str]
+    objects: dict[str, object] = field(default_factory=dict)
+    accounts: dict[str, object] = field(default_factory=dict)
+    guests: dict[str, object] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def client(self, visitor: str) -> Client:
+        """A browser as this visitor: logged in, or remembered as their guest, or nobody."""
+        client = Client(raise_request_exception=False)
+        if visitor in self.accounts:
+            client.force_login(self.accounts[visitor])
+        elif visitor in self.guests:
+            session = client.session
+            session[SESSION_KEY] = self.guests[visitor].key
+            session.save()
+        return client
+
+
+def tiny_photo() -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, "PNG")
+    return clean_image(ContentFile(buffer.getvalue(), name="tablecloth.png"))
+
+
+def build_world(public: bool) -> World:
+    tag = "Pub" if public else "Priv"
+    markers = {
+        key: f"{key.replace('_', '').capitalize()}Marker{tag}Zq"
+        for key in (
+            "coalition",
+            "purpose",
+            "workshop",
+            "cafe",
+            "question",
+            "note",
+            "own_note",
+            "conversation",
+            "linked_conversation",
+            "statement",
+            "public_version",
+            "members_version",
+            "draft",
+            "participant",
+            "job",
+        )
+    }
+    world = World(public=public, markers=markers)
+    o = world.objects
+    coalition = CoalitionFactory(
+        name=markers["coalition"],
+        purpose=markers["purpose"],
+        slug=f"coal-{tag.lower()}",
+        visibility=Visibility.PUBLIC if public else Visibility.PRIVATE,
+    )
+    o["coalition"] = coalition
+    organisation = OrganisationFactory(name=f"Org {tag}")
+    coalition.organisations.add(organisation)
+    o["organisation"] = organisation
+    for visitor, role in ROLES.items():
+        person = PersonFactory(full_name=f"{visitor.capitalize()} {tag}")
+        MembershipFactory(coalition=coalition, person=person, role=role)
+        world.accounts[visitor] = person
+    o["other_member"] = MembershipFactory(coalition=coalition, role=Role.MEMBER)
+    world.accounts[NO_ROLE] = PersonFactory(organisation=organisation)
+    world.accounts[OUTSIDER] = PersonFactory()
+    elsewhere = WorkshopFactory(coalition=CoalitionFactory(), slug=f"elsewhere-{tag.lower()}")
+    world.guests[GUEST_ELSEWHERE] = RegistrationFactory(workshop=elsewhere).guest
+    o["invitation"] = Invitation.objects.create(coalition=coalition, role=Role.MEMBER)
+    o["spare_invitation"] = Invitation.objects.create(coalition=coalition, role=Role.OBSERVER)
+    _workshop_and_cafe(world, tag)
+    _conversations(world, tag)
+    _report(world)
+    _jobs(world)
+    return world
+
+
+def _workshop_and_cafe(world: World, tag: str) -> None:
+    o, markers = world.objects, world.markers
+    workshop = WorkshopFactory(
+        coalition=o["coalition"], title=markers["workshop"], slug=f"ws-{tag.lower()}", capacity=50
+    )
+    o["workshop"] = workshop
+    item = AgendaItem.objects.create(
+        workshop=workshop, title=markers["cafe"], kind="world_cafe", minutes=60
+    )
+    o["question"] = AgendaQuestion.objects.create(
+        agenda_item=item, label="Q", text=markers["question"]
+    )
+    o["second_item"] = AgendaItem.objects.create(
+        workshop=workshop, title="Second café", kind="world_cafe", minutes=30
+    )
+    registrant = RegistrationFactory(workshop=workshop, display_name=markers["participant"])
+    world.guests[REGISTRANT] = registrant.guest
+    others = [RegistrationFactory(workshop=workshop) for _ in range(5)]
+    o["desk_registration"] = others[-1]
+    cafe = cafe_services.cafe_for(item)
+    cafe.tables.all().delete()
+    cafe_services.add_tables(cafe, 3, capacity=6)
+    o["cafe"] = cafe
+    tables = list(cafe.tables.all())
+    o["table"], o["table_elsewhere"] = tables[0], tables[2]
+    people = {p.registration_id: p for p in cafe.participants.all()}
+    me = people[registrant.pk]
+    rest = [people[r.pk] for r in others]
+    o["participant"] = me
+    # Round 1 at the first table with the first two others; rounds 2 and 3 at the second.
+    layout = {1: [(tables[0], [me, *rest[:2]]), (tables[1], rest[2:])]}
+    layout[2] = layout[3] = [(tables[0], rest[:3]), (tables[1], [me, *rest[3:]])]
+    Seat.objects.bulk_create(
+        Seat(cafe=cafe, round_number=number, table=table, participant=person)
+        for number, tables_in_round in layout.items()
+        for table, sitting in tables_in_round
+        for person in sitting
+    )
+    cafe_services.advance_round(cafe)
+    cafe.refresh_from_db()
+    o["rule"] = Rule.objects.create(cafe=cafe, kind="together", first=rest[0], second=rest[1])
+    o["rule_pair"] = (rest[2], rest[3])
+    o["note"] = cafe_services.save_note(
+        cafe, table=tables[0], round_number=1, text=markers["note"], author=rest[0]
+    )
+    o["note"].photo = tiny_photo()
+    o["note"].save()
+    o["own_note"] = cafe_services.save_note(
+        cafe, table=tables[0], round_number=1, text=markers["own_note"], author=me
+    )
+    # Registered after the café was set up: the facilitator can still add them.
+    o["newcomer"] = RegistrationFactory(workshop=workshop)
+
+
+def _conversations(world: World, tag: str) -> None:
+    o, markers = world.objects, world.markers
+    conversation = conversation_services.open_conversation(
+        coalition=o["coalition"],
+        question=markers["conversation"],
+        seed_statements=[markers["statement"], f"Second statement {tag}"],
+    )
+    o["conversation"] = conversation
+    o["statement"] = conversation.statements.first()
+    voter = conversation_services.voter_for(conversation, person=world.accounts[MEMBER])
+    o["voter"] = voter
+    Vote.objects.create(conversation=conversation, voter=voter, statement=o["statement"], value=1)
+    o["linked_conversation"] = conversation_services.open_conversation(
+        coalition=o["coalition"],
+        workshop=o["workshop"],
+        question=markers["linked_conversation"],
+        seed_statements=[f"Linked statement {tag}"],
+    )
+
+
+def _report(world: World) -> None:
+    o, markers = world.objects, world.markers
+    report = report_services.report_for(o["workshop"])
+    report.themes = {
+        "questions": {
+            str(o["question"].pk): [
+                {
+                    "id": 1,
+                    "label": "Charters",
+                    "note_ids": [o["note"].pk],
+                    "example_id": o["note"].pk,
+                    "terms": [],
+                    "question_id": o["question"].pk,
+                }
+            ]
+        },
+        "method": "test",
+        "edited": False,
+    }
+    report.save()
+    now = timezone.now()
+    for number, (key, visibility) in enumerate(
+        [("public_version", "public"), ("members_version", "members")], start=1
+    ):
+        o[key] = ReportVersion.objects.create(
+            report=report,
+            number=number,
+            texts={"conclusions": markers[key]},
+            visibility=visibility,
+            published_at=now - timedelta(hours=3 - number),
+            snapshot_html=f"<p>{markers[key]}</p>",
+        )
+    o["draft"] = ReportVersion.objects.create(
+        report=report, number=3, texts={"conclusions": markers["draft"]}
+    )
+
+
+def _jobs(world: World) -> None:
+    o = world.objects
+    subjects = {
+        "public_version_job": (o["public_version"], Action.VIEW),
+        "members_version_job": (o["members_version"], Action.VIEW),
+        "draft_job": (o["workshop"], Action.PLAN_WORKSHOP),
+        "cafe_job": (o["cafe"], Action.RUN_WORKSHOP),
+        "conversation_job": (o["conversation"], Action.RUN_CONVERSATION),
+    }
+    for key, (subject, action) in subjects.items():
+        job = Job(
+            kind="test.done",
+            key=f"world:{key}:{world.public}",
+            title=f"{world.markers['job']} {key}",
+            coalition=o["coalition"],
+            subject=subject,
+            action=action,
+            status=Job.Status.DONE,
+            file_name="result.txt",
+            content_type="text/plain",
+        )
+        job.file.save("result.txt", ContentFile(b"done"), save=False)
+        job.save()
+        o[key] = job
