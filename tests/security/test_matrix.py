@@ -701,3 +701,45 @@ def test_methods_a_door_does_not_take_are_refused(quiet_tasks):
                     problems.append(f"{method} {route.name}: {response.status_code}")
                 transaction.set_rollback(True)
     assert problems == []
+
+
+def admin_urls() -> list[tuple[str, str]]:
+    """Every admin URL pattern, with made-up arguments (the admin refuses before looking)."""
+    urls = []
+    for route in routes():
+        if route.namespace != "admin":
+            continue
+        if "(?P<" in route.pattern:  # the admin's catch-all
+            urls.append((route.name or "catch-all", "/admin/no-such-page/"))
+            continue
+        urls.append((route.name, "/" + re.sub(r"<(?:\w+:)?\w+>", "1", route.pattern)))
+    return urls
+
+
+def admin_expectation(name: str, method: str) -> set[str]:
+    if name == "admin:login":
+        return {SHOW}  # the login form, shown again
+    if name == "admin:logout":
+        return {SHOW, REFUSE}  # logging out harms nobody: only no error and no change
+    return {REFUSE}
+
+
+def test_the_admin_refuses_everyone_who_is_not_staff(quiet_tasks):
+    """Django's admin has its own door (staff only): nobody of the nine gets past it."""
+    world = build_world(public=True)
+    before = snapshot()
+    problems = []
+    urls = admin_urls()
+    for name, url in urls:
+        with transaction.atomic():
+            for visitor in VISITORS:
+                for method in ("GET", "POST"):
+                    cache.clear()
+                    got = outcome_of(world.client(visitor).generic(method, url))
+                    if got not in admin_expectation(name, method):
+                        problems.append(f"{method} {url} as {visitor}: {got}")
+            if snapshot() != before:
+                problems.append(f"{url} changed something")
+            transaction.set_rollback(True)
+    assert len(urls) > 40  # every model's pages, not only the index
+    assert problems == [], "\n".join(problems)
