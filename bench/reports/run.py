@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from coproduce.reports.layout import (
+from coproduce.reports.document import (
     BarChartSpec,
     BulletList,
     Document,

@@ -48,7 +48,7 @@ from coproduce.conversations.maps import compute_map  # noqa: E402
 from coproduce.people.models import Guest  # noqa: E402
 from coproduce.people.sectors import SECTOR_ORDER  # noqa: E402
 from coproduce.reports import services as reports  # noqa: E402
-from coproduce.reports.documents import render  # noqa: E402
+from coproduce.reports.rendering import render  # noqa: E402
 from coproduce.workshops.models import AgendaItem, AgendaQuestion, Registration, Workshop  # noqa: E402
 
 WORD_LINE = "charter budget residents council housing transport parks data trust power owners plan"

@@ -137,7 +137,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "coproduce.core.middleware.RateLimitMiddleware",
-    "coproduce.coalitions.middleware.NeedsLoginMiddleware",
+    "coproduce.core.middleware.NeedsLoginMiddleware",
 ]
 
 ROOT_URLCONF = "coproduce.urls"

@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.views import i18n
 
-from coproduce.coalitions.door import door
 from coproduce.coalitions.permissions import Action, visible_coalitions
+from coproduce.core.doors import door
 from coproduce.workshops.forms import JoinCodeForm
 from coproduce.workshops.selectors import recent_workshops, upcoming_workshops
 

@@ -1,9 +1,11 @@
 """The World Café in the platform: setting up, seating, running rounds, notes, printables."""
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +22,7 @@ from coproduce.cafe import services
 from coproduce.cafe.models import Cafe, Note, Participant, Seat
 from coproduce.coalitions.models import Role, Visibility
 from coproduce.jobs.models import Job
+from coproduce.people.sectors import Sector
 from coproduce.workshops.models import AgendaItem, AgendaQuestion
 
 pytestmark = pytest.mark.django_db
@@ -246,6 +249,62 @@ def test_replan_on_the_day_keeps_round_one_and_seats_late_arrivals():
         now = {p: t for t, group in now_round.items() for p in group}
         recount += sum(1 for p, t in now.items() if p in was and was[p] != t)
     assert cafe.plan_metrics["seats_changed"] == recount
+
+
+def test_the_cafe_state_is_read_in_one_place():
+    cafe = Cafe(rounds=3)
+    states = []
+    for current in range(5):
+        cafe.current_round = current
+        states.append(
+            (
+                cafe.phase,
+                cafe.shown_round,
+                cafe.next_round,
+                cafe.held_rounds,
+                cafe.rounds_ahead,
+                (cafe.has_started, cafe.is_running, cafe.is_finished),
+            )
+        )
+    Phase = Cafe.Phase
+    assert states == [
+        (Phase.NOT_STARTED, 1, 1, 0, 3, (False, False, False)),
+        (Phase.RUNNING, 1, 2, 1, 2, (True, True, False)),
+        (Phase.RUNNING, 2, 3, 2, 1, (True, True, False)),
+        (Phase.RUNNING, 3, 4, 3, 0, (True, True, False)),
+        (Phase.FINISHED, 3, 4, 3, 0, (True, False, True)),
+    ]
+    assert list(cafe.round_numbers) == [1, 2, 3]
+
+
+def test_the_seating_engine_gets_the_platforms_sectors():
+    cafe, _ = make_cafe()
+    problem = services.build_problem(cafe, keep_history=False)
+    assert problem.allowed_sectors == tuple(Sector.values)
+
+
+def test_changes_count_up_the_revision_that_job_keys_name(client):
+    cafe, organiser = make_cafe()
+    plan(cafe)
+    before = cafe.revision
+    services.add_rule(cafe, "apart", *list(cafe.participants.all())[:2])
+    assert cafe.revision == Cafe.objects.get(pk=cafe.pk).revision == before + 1
+    client.force_login(organiser)
+    client.post(reverse("cafe:printables", args=[cafe.pk, "roster"]))
+    assert Job.objects.get().fingerprint == f"cafe:{cafe.pk}:printables:roster:v{before + 1}"
+
+
+def test_plans_stored_with_notes_keep_their_explanations():
+    migration = importlib.import_module("coproduce.cafe.migrations.0005_plan_explanations")
+    cafe, _ = make_cafe()
+    plan(cafe)
+    old = {**cafe.plan_metrics, "notes": ["2 people pinned to table 'T1'"]}
+    del old["explanations"]
+    Cafe.objects.filter(pk=cafe.pk).update(plan_metrics=old)
+    migration.notes_to_explanations(django_apps, None)
+    cafe.refresh_from_db()
+    assert "notes" not in cafe.plan_metrics
+    assert cafe.plan_metrics["explanations"] == ["2 people pinned to table 'T1'"]
 
 
 def test_advancing_needs_a_plan_and_runs_through_the_rounds(client):

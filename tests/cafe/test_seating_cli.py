@@ -51,7 +51,7 @@ def test_json_problem_prints_plan(tmp_path, capsys):
     for name in ("repeat_pairs", "pair_cost", "sector_deviation", "min_distinct_met"):
         assert set(metrics[name]) == {"value", "bound"}
     assert isinstance(metrics["optimal"], bool)
-    assert isinstance(metrics["notes"], list)
+    assert isinstance(metrics["explanations"], list)
 
 
 def test_csv_common_case(tmp_path, capsys):
@@ -102,9 +102,23 @@ def test_replan_against_previous(tmp_path, capsys):
 def test_bad_csv_reports_line(tmp_path, capsys):
     path = tmp_path / "people.csv"
     path.write_text("id,name,sector\n1,A,research\n2,B,astrology\n")
-    code, _, err = run(tmp_path, capsys, "--people", str(path), "--tables", "2", "--rounds", "2")
+    code, _, err = run(
+        tmp_path,
+        capsys,
+        *("--people", str(path), "--tables", "2", "--rounds", "2"),
+        *("--sectors", "research,business,residents"),
+    )
     assert code == 2
     assert "line 3" in err and "astrology" in err
+
+
+def test_any_sector_unless_the_sectors_are_given(tmp_path, capsys):
+    """The engine keeps no list of sectors: the platform passes its own, the CSV's user
+    theirs with --sectors."""
+    path = tmp_path / "people.csv"
+    path.write_text("id,name,sector\n1,A,research\n2,B,astrology\n")
+    code, out, _ = run(tmp_path, capsys, "--people", str(path), "--tables", "2", "--rounds", "2")
+    assert code == 0 and len(json.loads(out)["rounds"]) == 2
 
 
 def test_more_people_than_seats(tmp_path, capsys):
@@ -131,3 +145,14 @@ def test_module_runs_as_a_program(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["rounds"]) == 3
+
+
+def test_the_engine_and_its_command_line_import_no_django():
+    code = (
+        "import sys, coproduce.cafe.seating, coproduce.cafe.seating.cli\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django']\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr

@@ -175,7 +175,7 @@ def test_csv_host_by_number():
 )
 def test_bad_csv_is_refused(text, message):
     with pytest.raises(ProblemError, match=message):
-        problem_from_csv(text, tables=2, rounds=2)
+        problem_from_csv(text, tables=2, rounds=2, allowed_sectors=["research", "business"])
 
 
 def test_csv_any_sector_when_no_list():

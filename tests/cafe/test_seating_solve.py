@@ -325,7 +325,7 @@ def test_forced_repeats_are_explained():
     problem = Problem(rounds=3, tables=base.tables, people=tuple(people), together=(("p6", "p7"),))
     found = bounds(problem)
     assert found.repeat_pairs >= 2 + 2
-    text = " ".join(found.notes)
+    text = " ".join(found.explanations)
     assert "pinned to table" in text and "must sit together" in text
     plan = solve(problem, time_limit=0.3)
     assert plan.repeat_pairs.value >= plan.repeat_pairs.bound

@@ -179,7 +179,7 @@ def test_the_export_job_escapes_unless_asked_for_raw(hyperlink_conversation):
     def bodies(raw: bool) -> list[str]:
         job = start_job(
             kind="conversations.export",
-            key=f"test:{raw}",
+            fingerprint=f"test:{raw}",
             title="export",
             subject=hyperlink_conversation,
             action="run_conversation",

@@ -27,10 +27,12 @@ registry.register("test.make_file", make_file)
 registry.register("test.explode", explode)
 
 
-def start(coalition, kind="test.make_file", key="k1", action=Action.PLAN_WORKSHOP, **kwargs):
+def start(
+    coalition, kind="test.make_file", fingerprint="k1", action=Action.PLAN_WORKSHOP, **kwargs
+):
     return start_job(
         kind=kind,
-        key=key,
+        fingerprint=fingerprint,
         title="Test job",
         subject=coalition,
         action=action,
@@ -51,11 +53,11 @@ def test_job_runs_reports_progress_and_keeps_its_file(client):
     assert 'filename="hello.txt"' in response["Content-Disposition"]
 
 
-def test_same_key_reuses_the_finished_job_and_a_new_key_runs_again():
+def test_same_fingerprint_reuses_the_finished_job_and_a_new_one_runs_again():
     coalition = CoalitionFactory()
     first = start(coalition)
     assert start(coalition).pk == first.pk
-    assert start(coalition, key="k2").pk != first.pk
+    assert start(coalition, fingerprint="k2").pk != first.pk
     assert Job.objects.count() == 2
 
 
@@ -75,7 +77,7 @@ def test_progress_page_polls_until_finished(client):
     membership = MembershipFactory(role=Role.ORGANISER)
     job = Job.objects.create(
         kind="test.make_file",
-        key="q",
+        fingerprint="q",
         title="Queued",
         coalition=membership.coalition,
         action="plan_workshop",
@@ -108,7 +110,7 @@ def test_database_worker_runs_a_job(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    job = start(CoalitionFactory(), key="worker")
+    job = start(CoalitionFactory(), fingerprint="worker")
     assert Job.objects.get(pk=job.pk).status == "queued"
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert Job.objects.get(pk=job.pk).status == "done"

@@ -15,8 +15,8 @@ from factories import MembershipFactory, PersonFactory, WorkshopFactory
 from coproduce.coalitions.models import Role, Visibility
 from coproduce.jobs.models import Job
 from coproduce.reports import services
-from coproduce.reports.documents import render
 from coproduce.reports.models import ReportVersion
+from coproduce.reports.rendering import render
 from coproduce.workshops import demo
 from coproduce.workshops.models import Conclusion, Workshop
 

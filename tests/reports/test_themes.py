@@ -1,4 +1,5 @@
-"""Tests for coproduce.reports.themes: plain pytest, no database, no Django."""
+"""Tests for coproduce.reports.themes (finding and editing) and the words for how themes were
+found (coproduce.reports.theme_method): plain pytest, no database, no Django."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from coproduce.reports import themes as th
+from coproduce.reports.theme_method import describe_method, method_of
 from coproduce.reports.themes import Note, Theme, ThemeError
 
 VOCABS = {
@@ -144,7 +146,7 @@ def test_largest_theme_comes_first_and_ids_follow_the_order():
 def test_no_notes_give_no_themes():
     result = th.find_themes([])
     assert result.themes == [] and result.ignored_ids == []
-    assert "no notes" in result.method
+    assert "no notes" in method_of(result)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3])
@@ -153,7 +155,7 @@ def test_one_to_three_notes_form_one_theme(n):
     result = th.find_themes(notes)
     assert len(result.themes) == 1
     assert sorted(result.themes[0].note_ids) == list(range(n))
-    assert "one theme" in result.method
+    assert "one theme" in method_of(result)
 
 
 def test_identical_notes_form_one_theme():
@@ -175,7 +177,7 @@ def test_blank_notes_are_ignored_and_reported():
     result = th.find_themes(notes)
     assert result.ignored_ids == [0, "b1", "b2", "b3"]
     assert "b1" not in all_note_ids(result.themes)
-    assert "4 blank notes" in result.method
+    assert "4 blank notes" in method_of(result)
 
 
 def test_only_blank_notes():
@@ -194,7 +196,7 @@ def test_number_of_themes_can_be_set():
     notes, _ = planted(80, 4)
     result = th.find_themes(notes, n_themes=2)
     assert len(result.themes) == 2
-    assert "set by the facilitator" in result.method
+    assert "set by the facilitator" in method_of(result)
 
 
 def test_number_of_themes_is_capped_by_distinct_notes():
@@ -214,13 +216,13 @@ def test_themes_by_question():
         questions = {("tools" if str(n).startswith("t") else "policy") for n in theme.note_ids}
         assert questions == {theme.question_id}
     assert len({t.id for t in result.themes}) == len(result.themes)
-    assert "question policy" in result.method and "question tools" in result.method
+    assert "question policy" in method_of(result) and "question tools" in method_of(result)
 
 
 def test_method_says_how_the_themes_were_found():
     notes, _ = planted(120, 4)
     result = th.find_themes(notes, seed=11)
-    text = result.method
+    text = method_of(result)
     assert "120 notes" in text and "k-means" in text and "TF-IDF" in text
     assert "The number of themes, 4, was the one between 2 and 8" in text
     assert "silhouette" in text and "seed 11" in text
@@ -450,7 +452,7 @@ def test_relabel_works_per_question():
 
 def test_method_when_no_split_keeps_themes_of_three():
     group = th.Grouping(None, 7, 7, 1, "no split", k_range=(2, 2))
-    text = th.describe_method([group], seed=0)
+    text = describe_method([group], seed=0)
     assert "No split into 2 to 2 themes left every theme with at least 3 notes" in text
 
 

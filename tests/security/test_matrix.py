@@ -30,8 +30,8 @@ from security.world import (
     build_world,
 )
 
-from coproduce.coalitions.checks import routes
-from coproduce.coalitions.door import door_of
+from coproduce.core.doors import door_of
+from coproduce.core.routes import routes
 
 pytestmark = pytest.mark.django_db
 

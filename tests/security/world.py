@@ -265,7 +265,7 @@ def _jobs(world: World) -> None:
     for key, (subject, action) in subjects.items():
         job = Job(
             kind="test.done",
-            key=f"world:{key}:{world.public}",
+            fingerprint=f"world:{key}:{world.public}",
             title=f"{world.markers['job']} {key}",
             coalition=o["coalition"],
             subject=subject,

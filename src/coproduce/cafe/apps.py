@@ -14,19 +14,13 @@ class CafeConfig(AppConfig):
 
         register_demo_step(demo_cafe)
         from coproduce.jobs.registry import register
-        from coproduce.workshops.sections import register_workshop_section
+        from coproduce.workshops.panels import register_workshop_panel
         from coproduce.workshops.signals import registration_cancelled
 
-        from . import (
-            jobs,
-            rules,  # noqa: F401  (registers who may see a café and write its notes)
-            sections,
-        )
+        from . import jobs, panels, rules  # noqa: F401  (rules: who may see a café, write notes)
         from .access import rotate_keys
 
         registration_cancelled.connect(rotate_keys, dispatch_uid="cafe.rotate_keys")
         register("cafe.plan", jobs.plan_job)
         register("cafe.printables", jobs.printables_job)
-        register_workshop_section(
-            "cafe", "cafe/workshop_section.html", sections.workshop_section, 20
-        )
+        register_workshop_panel("cafe", "cafe/workshop_panel.html", panels.workshop_panel, 20)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Cafe, Note, Table
+from .selectors import question_of
 
 HOSTS = ["Aisha Rahman", "Lucía Fernández", "Rachel Adeyemi", "Marc Tremblay"]
 
@@ -85,7 +86,7 @@ def _notes(cafe: Cafe, tables: list[Table]) -> None:
             table=table,
             round_number=round_number,
             text=text,
-            question=services.question_for(cafe, table, round_number),
+            question=question_of(cafe, table, round_number),
             author=table.host,
             author_name=table.host.name if table.host else "",
         )

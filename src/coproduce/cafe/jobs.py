@@ -12,13 +12,13 @@ from . import selectors, services
 from .models import Cafe, Seat
 
 
-def plan_job(job, report) -> dict:
+def plan_job(job, progress) -> dict:
     cafe = Cafe.objects.get(pk=job.params["cafe"])
-    plan = services.make_plan(cafe, seed=job.params.get("seed", 0), report=report)
+    plan = services.make_plan(cafe, seed=job.params.get("seed", 0), progress=progress)
     return plan.metrics_json()
 
 
-def printables_job(job, report) -> dict:
+def printables_job(job, progress) -> dict:
     """Render rosters, cards or badges to PDF with WeasyPrint."""
     from weasyprint import HTML  # heavy; only the worker needs it
 
@@ -26,16 +26,16 @@ def printables_job(job, report) -> dict:
         pk=job.params["cafe"]
     )
     kind = job.params["kind"]
-    report(0.1, _("Gathering the plan"))
+    progress(0.1, _("Gathering the plan"))
     context = {"cafe": cafe, "workshop": cafe.workshop, "kind": kind, "title": job.title}
     if kind == "roster":
         context["grid"] = selectors.plan_grid(cafe)
     else:
         context["people"] = _people_with_routes(cafe, job.params["base_url"])
-    report(0.4, _("Laying out the pages"))
+    progress(0.4, _("Laying out the pages"))
     html = render_to_string(f"cafe/print/{kind}.html", context)
     document = HTML(string=html, base_url=job.params["base_url"]).render()
-    report(0.8, _("Writing the PDF"))
+    progress(0.8, _("Writing the PDF"))
     attach(job, f"{cafe.workshop.slug}-{kind}.pdf", document.write_pdf(), "application/pdf")
     return {"pages": len(document.pages)}
 

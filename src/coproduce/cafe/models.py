@@ -1,3 +1,4 @@
+import enum
 import secrets
 
 from django.db import models
@@ -24,6 +25,13 @@ class Cafe(models.Model):
         FIXED = "fixed", _("Each table has a host who stays")
         NONE = "none", _("No hosts: everyone moves")
 
+    class Phase(enum.StrEnum):
+        """Where the rounds are. Whether notes may still change is apart: `is_closed`."""
+
+        NOT_STARTED = "not_started"
+        RUNNING = "running"  # a round is under way: `current_round`
+        FINISHED = "finished"  # every round is done
+
     agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="cafe")
     rounds = models.PositiveSmallIntegerField(_("rounds"), default=3)
     minutes_per_round = models.PositiveSmallIntegerField(_("minutes per round"), default=20)
@@ -33,13 +41,16 @@ class Cafe(models.Model):
     host_mode = models.CharField(
         _("hosts"), max_length=8, choices=HostMode.choices, default=HostMode.FIXED
     )
-    current_round = models.PositiveSmallIntegerField(default=0)  # 0: not started yet
+    # 0 before the start, then the round under way, then rounds + 1 once all are done: read it
+    # through `phase` and the properties below, which every page, service and job uses.
+    current_round = models.PositiveSmallIntegerField(default=0)
     round_started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     plan_metrics = models.JSONField(null=True, blank=True)
     planned_at = models.DateTimeField(null=True, blank=True)
-    # Bumped whenever tables, people or seats change, so printed documents are remade.
-    version = models.PositiveIntegerField(default=1)
+    # How many times the layout (tables, people, rules or seats) has changed: counted up by
+    # `services.mark_changed`, and part of the job keys, so printed documents are remade.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("World Café")
@@ -61,11 +72,55 @@ class Cafe(models.Model):
 
     @property
     def is_closed(self) -> bool:
+        """Closed for notes: they can no longer be written or changed."""
         return self.closed_at is not None
+
+    # The rounds' state, in one place ---------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        if self.current_round < 1:
+            return self.Phase.NOT_STARTED
+        if self.current_round > self.rounds:
+            return self.Phase.FINISHED
+        return self.Phase.RUNNING
 
     @property
     def has_started(self) -> bool:
-        return self.current_round > 0
+        return self.phase is not self.Phase.NOT_STARTED
+
+    @property
+    def is_running(self) -> bool:
+        return self.phase is self.Phase.RUNNING
+
+    @property
+    def is_finished(self) -> bool:
+        return self.phase is self.Phase.FINISHED
+
+    @property
+    def held_rounds(self) -> int:
+        """Rounds held or under way: their seats are history and never change."""
+        return min(self.current_round, self.rounds)
+
+    @property
+    def shown_round(self) -> int:
+        """The round pages show: the first before the start, the one under way while running,
+        the last once all are done."""
+        return self.held_rounds if self.has_started else 1
+
+    @property
+    def next_round(self) -> int:
+        """The round the facilitator starts next; rounds + 1 means finishing the last one."""
+        return self.shown_round + 1 if self.has_started else 1
+
+    @property
+    def rounds_ahead(self) -> int:
+        """Rounds not started yet: the ones a new plan may still seat."""
+        return self.rounds - self.held_rounds
+
+    @property
+    def round_numbers(self) -> range:
+        return range(1, self.rounds + 1)
 
     @property
     def round_ends_at(self):

@@ -27,7 +27,7 @@ def writable_rounds(visitor: Visitor, table: Table) -> list[int]:
     """The rounds this visitor may write notes for at this table."""
     cafe = table.cafe
     if _runs(visitor, cafe):
-        return list(range(1, cafe.rounds + 1))
+        return list(cafe.round_numbers)
     return sorted(rounds_at(participant_of(visitor, cafe), table))
 
 

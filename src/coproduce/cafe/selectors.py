@@ -26,10 +26,10 @@ def plan_grid(cafe: Cafe) -> list[dict]:
     return [
         {
             "number": number,
-            "held": number <= cafe.current_round,
+            "held": number <= cafe.held_rounds,
             "tables": [{"table": t, "people": seating[number].get(t.pk, [])} for t in tables],
         }
-        for number in range(1, cafe.rounds + 1)
+        for number in cafe.round_numbers
         if number in seating
     ]
 
@@ -59,16 +59,15 @@ def metric_rows(metrics: dict | None) -> list[dict]:
 
 
 def live_state(cafe: Cafe) -> dict:
-    """What the facilitator and the room need now: the round shown, its tables, and who moves
-    where for the round after it."""
-    shown = min(max(cafe.current_round, 1), cafe.rounds)
+    """What the facilitator and the room need now: the tables of the round shown
+    (`cafe.shown_round`), and who moves where for the next one (`cafe.next_round`)."""
+    shown, following = cafe.shown_round, cafe.next_round
     tables, seating, questions = _tables(cafe), _seating(cafe), _round_questions(cafe)
-    following = shown + 1 if cafe.current_round >= 1 else 1
     moves = []
     if following <= cafe.rounds and following in seating:
         before = (
             {p.pk: t for t in tables for p in seating[shown].get(t.pk, [])}
-            if cafe.current_round
+            if cafe.has_started
             else {}
         )
         for table in tables:
@@ -76,18 +75,14 @@ def live_state(cafe: Cafe) -> dict:
                 if before.get(person.pk) != table:
                     moves.append({"person": person, "from": before.get(person.pk), "to": table})
     return {
-        "shown_round": shown,
-        "started": cafe.current_round >= 1,
-        "finished": cafe.current_round > cafe.rounds,
         "round_tables": [
             {
                 "table": t,
                 "people": seating[shown].get(t.pk, []),
-                "question": _question(cafe, t, shown, questions),
+                "question": question_of(cafe, t, shown, questions),
             }
             for t in tables
         ],
-        "following_round": following,
         "moves": sorted(moves, key=lambda m: m["person"].name),
         "has_plan": bool(seating),
     }
@@ -97,7 +92,7 @@ def _round_questions(cafe: Cafe) -> dict[int, object]:
     return {r.number: r.question for r in cafe.round_questions.select_related("question")}
 
 
-def _question(cafe: Cafe, table: Table, number: int, round_questions: dict | None = None):
+def question_of(cafe: Cafe, table: Table, number: int, round_questions: dict | None = None):
     """The question a table discusses in a round (pass `round_questions` when asking often)."""
     if cafe.question_mode == Cafe.QuestionMode.PER_TABLE:
         return table.topic
@@ -118,15 +113,12 @@ def my_state(cafe: Cafe, participant: Participant) -> dict:
         )
     )
     by_round = {seat.round_number: seat for seat in seats}
-    shown = min(max(cafe.current_round, 1), cafe.rounds)
+    shown = cafe.shown_round
     seat = by_round.get(shown)
     return {
         "participant": participant,
-        "shown_round": shown,
-        "started": cafe.current_round >= 1,
-        "finished": cafe.current_round > cafe.rounds,
         "seat": seat,
-        "question": _question(cafe, seat.table, shown) if seat else None,
+        "question": question_of(cafe, seat.table, shown) if seat else None,
         "is_host": seat is not None and seat.table.host_id == participant.pk,
         "seats": seats,
         "route": route_label(seats),

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core.uploads import ImageRefused, clean_image
+from coproduce.people.sectors import Sector
 from coproduce.workshops.models import AgendaItem, Registration
 
 from . import seating
 from .models import Cafe, CafeRound, Note, Participant, Rule, Seat, Table
+from .selectors import question_of
 
 DEFAULT_TABLE_SIZE = 5
 
@@ -49,7 +51,7 @@ def set_round_questions(cafe: Cafe) -> None:
     """Give every round a question, taking the agenda item's questions in turn."""
     questions = list(cafe.agenda_item.questions.all())
     existing = {r.number: r for r in cafe.round_questions.all()}
-    for number in range(1, cafe.rounds + 1):
+    for number in cafe.round_numbers:
         if number not in existing:
             question = questions[(number - 1) % len(questions)] if questions else None
             CafeRound.objects.create(cafe=cafe, number=number, question=question)
@@ -67,7 +69,7 @@ def add_tables(cafe: Cafe, count: int, capacity: int = DEFAULT_TABLE_SIZE) -> No
         )
         for i in range(count)
     )
-    bump(cafe)
+    mark_changed(cafe)
 
 
 def sync_participants(cafe: Cafe) -> int:
@@ -83,14 +85,15 @@ def sync_participants(cafe: Cafe) -> int:
         Participant(cafe=cafe, registration=r, joined_round=cafe.current_round) for r in newcomers
     )
     if added:
-        bump(cafe)
+        mark_changed(cafe)
     return len(added)
 
 
-def bump(cafe: Cafe) -> None:
-    """Something printed may now be out of date."""
-    Cafe.objects.filter(pk=cafe.pk).update(version=F("version") + 1)
-    cafe.refresh_from_db(fields=["version"])
+def mark_changed(cafe: Cafe) -> None:
+    """The layout changed (tables, people, rules or seats): something printed may now be out
+    of date, so the café's revision goes up."""
+    Cafe.objects.filter(pk=cafe.pk).update(revision=F("revision") + 1)
+    cafe.refresh_from_db(fields=["revision"])
 
 
 def add_rule(cafe: Cafe, kind: str, first: Participant, second: Participant) -> Rule:
@@ -104,25 +107,37 @@ def add_rule(cafe: Cafe, kind: str, first: Participant, second: Participant) -> 
                 % {"a": first, "b": second, "rule": rule.get_kind_display()}
             )
     rule = Rule.objects.create(cafe=cafe, kind=kind, first=first, second=second)
-    bump(cafe)
+    mark_changed(cafe)
     return rule
 
 
-def question_for(cafe: Cafe, table: Table, round_number: int):
-    if cafe.question_mode == Cafe.QuestionMode.PER_TABLE:
-        return table.topic
-    for cafe_round in cafe.round_questions.all():
-        if cafe_round.number == round_number:
-            return cafe_round.question
-    return None
+@transaction.atomic
+def save_setup(form, tables, questions) -> Cafe:
+    """Save the café's set-up page as edited (validated forms): its rounds, tables and the
+    question of each round."""
+    cafe = form.save()
+    tables.save()
+    questions.save()
+    set_round_questions(cafe)
+    mark_changed(cafe)
+    return cafe
+
+
+@transaction.atomic
+def save_people(formset) -> None:
+    """Save who is here, online or staying at one table (a validated formset of participants)."""
+    formset.save()
+    if formset.forms:
+        mark_changed(formset.forms[0].instance.cafe)
+
+
+def remove_rule(rule: Rule) -> None:
+    cafe = rule.cafe
+    rule.delete()
+    mark_changed(cafe)
 
 
 # Seating ------------------------------------------------------------------------------------
-
-
-def held_rounds(cafe: Cafe) -> int:
-    """Rounds held or under way: their seats are history and never change."""
-    return min(cafe.current_round, cafe.rounds)
 
 
 def seats_by_round(cafe: Cafe) -> list[dict[int, tuple[int, ...]]]:
@@ -158,7 +173,7 @@ def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
     for rule in cafe.rules.all():
         if rule.first_id in here and rule.second_id in here:
             pairs[rule.kind].append((rule.first_id, rule.second_id))
-    history = seats_by_round(cafe)[: held_rounds(cafe)] if keep_history else []
+    history = seats_by_round(cafe)[: cafe.held_rounds] if keep_history else []
     return seating.Problem(
         rounds=cafe.rounds,
         tables=[
@@ -168,12 +183,13 @@ def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
         together=pairs[Rule.Kind.TOGETHER],
         apart=pairs[Rule.Kind.APART],
         history=history,
-        allowed_sectors=seating.PLATFORM_SECTORS,
+        allowed_sectors=tuple(Sector.values),
     )
 
 
-def check_plannable(cafe: Cafe) -> str | None:
-    """Why the café cannot be seated as it stands, or None. Cheap: no solving."""
+def why_not_plannable(cafe: Cafe) -> str | None:
+    """What stops the café being seated as it stands (the obstacle, in words), or None.
+    Cheap: no solving."""
     if not cafe.tables.exists():
         return _("Add at least one table.")
     try:
@@ -184,15 +200,15 @@ def check_plannable(cafe: Cafe) -> str | None:
 
 
 def make_plan(
-    cafe: Cafe, *, seed: int = 0, report=None, seconds: float | None = None
+    cafe: Cafe, *, seed: int = 0, progress=None, seconds: float | None = None
 ) -> seating.Plan:
     """Seat every round not yet held. Before the café starts that is all of them; on the day,
     the remaining rounds are re-planned around no-shows and late arrivals, keeping as many
     printed seats as possible."""
     replanning = cafe.has_started or cafe.seats.exists()
     problem = build_problem(cafe, keep_history=cafe.has_started)
-    if report:
-        report(
+    if progress:
+        progress(
             0.1,
             _("Seating %(n)s people at %(t)s tables")
             % {"n": len(problem.people), "t": len(problem.tables)},
@@ -201,15 +217,15 @@ def make_plan(
     if seconds is None:
         seconds = settings.CAFE_SOLVER_SECONDS
     plan = seating.solve(problem, seed=seed, time_limit=seconds, previous=previous)
-    if report:
-        report(0.9, _("Saving the plan"))
+    if progress:
+        progress(0.9, _("Saving the plan"))
     save_plan(cafe, plan)
     return plan
 
 
 @transaction.atomic
 def save_plan(cafe: Cafe, plan: seating.Plan) -> None:
-    held = held_rounds(cafe)
+    held = cafe.held_rounds
     cafe.seats.filter(round_number__gt=held).delete()
     Seat.objects.bulk_create(
         Seat(cafe=cafe, round_number=number, table_id=table_id, participant_id=participant_id)
@@ -221,7 +237,7 @@ def save_plan(cafe: Cafe, plan: seating.Plan) -> None:
     cafe.plan_metrics = plan.metrics_json()
     cafe.planned_at = timezone.now()
     cafe.save(update_fields=["plan_metrics", "planned_at"])
-    bump(cafe)
+    mark_changed(cafe)
 
 
 # Running the rounds ---------------------------------------------------------------------------
@@ -235,10 +251,10 @@ def advance_round(cafe: Cafe) -> Cafe:
         raise CafeError(_("The café is closed."))
     if not cafe.seats.exists():
         raise CafeError(_("Make a seating plan first."))
-    if cafe.current_round > cafe.rounds:
+    if cafe.is_finished:
         raise CafeError(_("All rounds are done."))
     cafe.current_round += 1
-    cafe.round_started_at = timezone.now() if cafe.current_round <= cafe.rounds else None
+    cafe.round_started_at = None if cafe.is_finished else timezone.now()
     cafe.save(update_fields=["current_round", "round_started_at"])
     return cafe
 
@@ -274,7 +290,7 @@ def save_note(
             raise CafeError(str(error)) from None
     note = note or Note(cafe=cafe, table=table, round_number=round_number)
     note.table, note.round_number, note.text = table, round_number, text.strip()
-    note.question = question_for(cafe, table, round_number)
+    note.question = question_of(cafe, table, round_number)
     if author is not None and note.author_id is None:
         note.author, note.author_name = author, author.name
     if photo is not None:

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.door import door
 from coproduce.coalitions.permissions import Action, Visitor, can
 from coproduce.core.csvfiles import writer as csv_writer
+from coproduce.core.doors import door
 from coproduce.core.uploads import content_type_for
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import AgendaItem
@@ -84,12 +83,7 @@ def setup(request, cafe):
     )
     questions = RoundQuestionFormSet(request.POST or None, instance=cafe, prefix="rounds")
     if request.method == "POST" and form.is_valid() and tables.is_valid() and questions.is_valid():
-        with transaction.atomic():
-            form.save()
-            tables.save()
-            questions.save()
-            services.set_round_questions(cafe)
-            services.bump(cafe)
+        services.save_setup(form, tables, questions)
         messages.success(request, _("Saved."))
         return redirect("cafe:setup", cafe.pk)
     context = {**_base(cafe, "setup"), "form": form, "tables": tables, "questions": questions}
@@ -103,8 +97,7 @@ def people(request, cafe):
     queryset = participants.filter(pk__in=[p.pk for p in page.object_list])
     formset = ParticipantFormSet(request.POST or None, queryset=queryset, prefix="people")
     if request.method == "POST" and formset.is_valid():
-        formset.save()
-        services.bump(cafe)
+        services.save_people(formset)
         messages.success(request, _("Saved."))
         return redirect(f"{reverse('cafe:people', args=[cafe.pk])}?page={page.number}")
     context = {
@@ -145,8 +138,7 @@ def add_rule(request, cafe):
 
 @door(post=Action.RUN_WORKSHOP, find=find_cafe)
 def delete_rule(request, cafe, rule_id):
-    get_object_or_404(Rule, pk=rule_id, cafe=cafe).delete()
-    services.bump(cafe)
+    services.remove_rule(get_object_or_404(Rule, pk=rule_id, cafe=cafe))
     messages.success(request, _("Rule removed."))
     return redirect("cafe:people", cafe.pk)
 
@@ -157,20 +149,20 @@ def plan(request, cafe):
         **_base(cafe, "plan"),
         "grid": selectors.plan_grid(cafe),
         "metrics": selectors.metric_rows(cafe.plan_metrics),
-        "problem": services.check_plannable(cafe),
+        "obstacle": services.why_not_plannable(cafe),
     }
     return render(request, "cafe/plan.html", context)
 
 
 @door(post=Action.RUN_WORKSHOP, find=find_cafe)
 def make_plan(request, cafe):
-    problem = services.check_plannable(cafe)
-    if problem:
-        messages.error(request, problem)
+    obstacle = services.why_not_plannable(cafe)
+    if obstacle:
+        messages.error(request, obstacle)
         return redirect("cafe:plan", cafe.pk)
     job = start_job(
         kind="cafe.plan",
-        key=f"cafe:{cafe.pk}:plan:v{cafe.version}:r{cafe.current_round}",
+        fingerprint=f"cafe:{cafe.pk}:plan:v{cafe.revision}:r{cafe.current_round}",
         title=_("Seating plan for %(cafe)s") % {"cafe": cafe.agenda_item.title},
         subject=cafe,
         action=Action.RUN_WORKSHOP,
@@ -195,10 +187,10 @@ def advance(request, cafe):
     except services.CafeError as error:
         messages.error(request, str(error))
     else:
-        if cafe.current_round <= cafe.rounds:
-            messages.success(request, _("Round %(n)s has started.") % {"n": cafe.current_round})
-        else:
+        if cafe.is_finished:
             messages.success(request, _("All rounds are done. Time to harvest."))
+        else:
+            messages.success(request, _("Round %(n)s has started.") % {"n": cafe.shown_round})
     return redirect("cafe:live", cafe.pk)
 
 
@@ -264,12 +256,12 @@ def table_notes(request, table):
     cafe = table.cafe
     participant = participant_for(request, cafe)
     rounds = writable_rounds(Visitor.of(request), table)
-    current = min(max(cafe.current_round, 1), cafe.rounds)
+    shown = cafe.shown_round
     form = NoteForm(
         request.POST or None,
         request.FILES or None,
         rounds=rounds,
-        initial={"round_number": current if current in rounds else rounds[-1]},
+        initial={"round_number": shown if shown in rounds else rounds[-1]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -358,7 +350,7 @@ def printables(request, cafe, kind):
         return redirect("cafe:plan", cafe.pk)
     job = start_job(
         kind="cafe.printables",
-        key=f"cafe:{cafe.pk}:printables:{kind}:v{cafe.version}",
+        fingerprint=f"cafe:{cafe.pk}:printables:{kind}:v{cafe.revision}",
         title=selectors.printable_title(kind, cafe),
         subject=cafe,
         action=Action.RUN_WORKSHOP,

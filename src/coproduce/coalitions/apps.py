@@ -8,4 +8,8 @@ class CoalitionsConfig(AppConfig):
     verbose_name = _("Coalitions")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the door check)
+        from coproduce.core.doors import set_authority
+
+        from .permissions import authorize
+
+        set_authority(authorize)  # the doors ask the permission module

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.people.forms import city_named
-from coproduce.people.models import Organisation
 from coproduce.people.sectors import Sector
 
 from .models import Coalition, Invitation, Role
@@ -24,18 +22,6 @@ class CoalitionForm(forms.ModelForm):
         if self.instance.city_id:
             self.initial["city_name"] = self.instance.city.name
         self.order_fields(["name", "purpose", "city_name", "visibility"])
-
-    def coalition_fields(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["city"] = city_named(self.cleaned_data["city_name"])
-        return data
-
-    def save(self, commit: bool = True) -> Coalition:
-        coalition = super().save(commit=False)
-        coalition.city = city_named(self.cleaned_data["city_name"])
-        if commit:
-            coalition.save()
-        return coalition
 
 
 class RoleForm(forms.Form):
@@ -65,14 +51,3 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Organisation"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
-
-    def save(self) -> Organisation:
-        name = self.cleaned_data["name"].strip()
-        organisation = Organisation.objects.filter(name__iexact=name).first()
-        if organisation is None:
-            organisation = Organisation.objects.create(
-                name=name,
-                sector=self.cleaned_data["sector"],
-                city=city_named(self.cleaned_data["city_name"]),
-            )
-        return organisation

@@ -1,7 +1,7 @@
 """Who may see or change what. The one place that decides, for pages, downloads, jobs and tasks.
 
-Every view goes through a door (`door.py`) that names the action it needs on which object; the
-door asks `authorize()` before the view reads or writes anything. `authorize()` turns a refusal
+Every view goes through a door (`core/doors.py`) that names the action it needs on which object;
+the door asks `authorize()` before the view reads or writes anything. `authorize()` turns a refusal
 into the right answer: 404 for someone who may not even see the object (a private coalition
 does not reveal that it exists), 403 for someone who may see it but not make this change, and a
 login redirect for an anonymous visitor who might be allowed after logging in.
@@ -18,21 +18,22 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from coproduce.core import doors
+from coproduce.core.doors import NeedsLogin
 from coproduce.people.guests import current_guest
 
 from .models import Coalition, Membership, Role, Visibility
 
 
 class Action(StrEnum):
-    # Doors that need no role in any coalition.
-    PUBLIC = "public"  # the site's own pages: anyone
-    SIGNED_IN = "signed_in"  # anyone with an account
-    ENTER = "enter"  # whoever holds the secret in the link (join code, card key, invitation)
+    # Doors that need no role in any coalition, decided by the door itself (core/doors.py).
+    PUBLIC = doors.PUBLIC  # the site's own pages: anyone
+    SIGNED_IN = doors.SIGNED_IN  # anyone with an account
+    ENTER = doors.ENTER  # whoever holds the secret in the link (join code, card, invitation)
     # Work inside a coalition.
     VIEW = "view"  # see the coalition and its work
     MEMBERS_VIEW = "members_view"  # see what is shared with members only, even in a public one
@@ -45,8 +46,7 @@ class Action(StrEnum):
     EDIT_NOTE = "edit_note"  # change a note someone wrote
 
 
-# Actions that need nothing of the coalition: the door's finder has done the checking.
-OPEN_DOORS = frozenset({Action.PUBLIC, Action.ENTER})
+OPEN_DOORS = doors.OPEN_DOORS
 
 ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.VIEW: frozenset(Role),
@@ -60,10 +60,6 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.WRITE_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
     Action.EDIT_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
 }
-
-
-class NeedsLogin(Exception):
-    """Raised instead of 403 when an anonymous visitor might be allowed after logging in."""
 
 
 class Visitor:
@@ -178,14 +174,9 @@ def can(who, action: Action, obj=None) -> bool:
 
 
 def authorize(request, action: Action, obj=None) -> None:
-    """Raise the answer a refusal deserves, or return quietly when allowed."""
-    if action in OPEN_DOORS:
-        return
+    """Raise the answer a refusal deserves, or return quietly when allowed. The doors ask it
+    for every action beyond the open ones (registered in CoalitionsConfig.ready())."""
     visitor = Visitor.of(request)
-    if action == Action.SIGNED_IN:
-        if not visitor.is_authenticated:
-            raise NeedsLogin
-        return
     if not can(visitor, Action.VIEW, obj):
         raise Http404
     if action != Action.VIEW and not can(visitor, action, obj):
@@ -202,7 +193,3 @@ def visible_coalitions(user):
     if getattr(user, "is_authenticated", False):
         condition |= Q(memberships__person=user)
     return Coalition.objects.filter(condition).distinct()
-
-
-def login_redirect(request):
-    return redirect_to_login(request.get_full_path())

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from coproduce.core.slugs import unique_slug
 from coproduce.core.tasks import send_email
+from coproduce.people.models import Organisation
+from coproduce.people.services import city_named, organisation_named
 
 from .models import Coalition, Invitation, Membership, Role
 
@@ -21,15 +23,39 @@ ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
 
 
 @transaction.atomic
-def create_coalition(*, person, organisations=(), **fields) -> Coalition:
+def create_coalition(*, person, organisations=(), city_name: str = "", **fields) -> Coalition:
     """Create a coalition; whoever creates it is its first organiser."""
-    coalition = Coalition(**fields)
+    coalition = Coalition(**fields, city=city_named(city_name))
     coalition.slug = unique_slug(Coalition, coalition.name)
     coalition.full_clean()
     coalition.save()
     coalition.organisations.set(organisations)
     Membership.objects.create(coalition=coalition, person=person, role=Role.ORGANISER)
     return coalition
+
+
+@transaction.atomic
+def update_coalition(coalition: Coalition, *, city_name: str = "", **fields) -> Coalition:
+    for name, value in fields.items():
+        setattr(coalition, name, value)
+    coalition.city = city_named(city_name)
+    coalition.full_clean()
+    coalition.save()
+    return coalition
+
+
+@transaction.atomic
+def add_organisation(
+    coalition: Coalition, *, name: str, sector: str, city_name: str = ""
+) -> Organisation:
+    """Add a member organisation by name; a name not seen before creates the organisation."""
+    organisation = organisation_named(name, sector, city_named(city_name))
+    coalition.organisations.add(organisation)
+    return organisation
+
+
+def remove_organisation(coalition: Coalition, organisation: Organisation) -> None:
+    coalition.organisations.remove(organisation)
 
 
 def _leaves_no_organiser(membership: Membership, new_role: Role | None) -> bool:

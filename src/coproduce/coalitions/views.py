@@ -5,13 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coproduce.core.charts import Series, horizontal_bars
+from coproduce.core.doors import door
 
 from . import selectors, services
-from .door import door
 from .forms import CoalitionForm, InvitationForm, OrganisationForm, RoleForm
 from .models import Coalition, Invitation, Membership
+from .panels import panels
 from .permissions import Action, can, role_in, visible_coalitions
-from .sections import sections
 
 PAGE_SIZE = 25
 
@@ -35,7 +35,7 @@ def coalition_list(request):
 def coalition_create(request):
     form = CoalitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        coalition = services.create_coalition(person=request.user, **form.coalition_fields())
+        coalition = services.create_coalition(person=request.user, **form.cleaned_data)
         messages.success(request, _("Your coalition is ready. Invite its members next."))
         return redirect("coalitions:members", coalition.slug)
     return render(request, "coalitions/form.html", {"form": form, "creating": True})
@@ -63,9 +63,7 @@ def coalition_detail(request, coalition):
         "member_counts": counts,
         "member_total": sum(row["count"] for row in counts),
         "member_chart": sector_chart(counts, _("Members by sector"), "members-chart"),
-        "sections": [
-            (section, section.context(request, coalition, role)) for section in sections()
-        ],
+        "panels": [(panel, panel.context(request, coalition, role)) for panel in panels()],
     }
     return render(request, "coalitions/detail.html", context)
 
@@ -74,7 +72,7 @@ def coalition_detail(request, coalition):
 def coalition_edit(request, coalition):
     form = CoalitionForm(request.POST or None, instance=coalition)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_coalition(coalition, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect(coalition)
     return render(request, "coalitions/form.html", {"form": form, "coalition": coalition})
@@ -159,7 +157,7 @@ def revoke_invitation(request, coalition, invitation_id):
 def add_organisation(request, coalition):
     form = OrganisationForm(request.POST)
     if form.is_valid():
-        coalition.organisations.add(form.save())
+        services.add_organisation(coalition, **form.cleaned_data)
         messages.success(request, _("Organisation added."))
     else:
         messages.error(request, _("Give the organisation a name and a sector."))
@@ -168,7 +166,8 @@ def add_organisation(request, coalition):
 
 @door(post=Action.MANAGE, find=find_coalition)
 def remove_organisation(request, coalition, organisation_id):
-    coalition.organisations.remove(get_object_or_404(coalition.organisations, pk=organisation_id))
+    organisation = get_object_or_404(coalition.organisations, pk=organisation_id)
+    services.remove_organisation(coalition, organisation)
     messages.success(request, _("Organisation removed."))
     return redirect("coalitions:members", coalition.slug)
 

@@ -13,18 +13,18 @@ class ConversationsConfig(AppConfig):
         from .demo import demo_conversation
 
         register_demo_step(demo_conversation)
-        from coproduce.coalitions.sections import register_section
+        from coproduce.coalitions.panels import register_panel
         from coproduce.jobs.registry import register
-        from coproduce.workshops.sections import register_workshop_section
+        from coproduce.workshops.panels import register_workshop_panel
 
-        from . import jobs, rules, sections  # noqa: F401  (rules: who may take part)
+        from . import jobs, panels, rules  # noqa: F401  (rules: who may take part)
 
         register("conversations.export", jobs.export_job)
-        register_section(
-            "conversations", "conversations/coalition_section.html", sections.coalition_section, 20
+        register_panel(
+            "conversations", "conversations/coalition_panel.html", panels.coalition_panel, 20
         )
-        register_workshop_section(
-            "conversations", "conversations/workshop_section.html", sections.workshop_section, 30
+        register_workshop_panel(
+            "conversations", "conversations/workshop_panel.html", panels.workshop_panel, 30
         )
         from coproduce.core.codes import register_code_source
 

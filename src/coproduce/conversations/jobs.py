@@ -13,17 +13,17 @@ from .models import Conversation
 from .polis import export_polis
 
 
-def export_job(job, report) -> dict:
+def export_job(job, progress) -> dict:
     """Params: ``conversation`` (its id) and ``raw`` (default False: formula-like text is
     escaped so the files are safe to open in a spreadsheet; True writes it as Pol.is does)."""
     conversation = Conversation.objects.get(pk=job.params["conversation"])
-    report(0.2, _("Writing the Pol.is files"))
+    progress(0.2, _("Writing the Pol.is files"))
     with tempfile.TemporaryDirectory() as folder:
         export_polis(conversation, folder, raw=bool(job.params.get("raw", False)))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(folder).iterdir()):
                 archive.write(path, path.name)
-    report(0.9, _("Saving"))
+    progress(0.9, _("Saving"))
     attach(job, f"conversation-{conversation.pk}-polis.zip", buffer.getvalue(), "application/zip")
     return {"bytes": buffer.tell()}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core import codes
-from coproduce.people.models import Guest
+from coproduce.people.services import new_guest
 
 from .models import Conversation, ModerationEntry, Statement, Voter
 
@@ -72,7 +72,7 @@ def join_as_guest(
     conversation: Conversation, *, display_name: str, sector: str, via_code: bool
 ) -> Voter:
     """A newcomer without an account: a guest (name and sector only) and their voter row."""
-    guest = Guest.objects.create(display_name=display_name, sector=sector)
+    guest = new_guest(display_name=display_name, sector=sector)
     return voter_for(conversation, guest=guest, via_code=via_code)
 
 

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.door import door
 from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core import codes
+from coproduce.core.doors import door
 from coproduce.core.ratelimit import hit_request
 from coproduce.jobs.services import start_job
 from coproduce.people.guests import current_guest, remember_guest
@@ -294,7 +294,7 @@ def export(request, conversation):
     latest = conversation.votes.order_by("-updated_at").values_list("updated_at", flat=True).first()
     job = start_job(
         kind="conversations.export",
-        key=(
+        fingerprint=(
             f"conversation:{conversation.pk}:export:{latest}:{conversation.statements.count()}"
             f":{'raw' if raw else 'safe'}"
         ),

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import checks, routes  # noqa: F401  (register the deployment and door checks)

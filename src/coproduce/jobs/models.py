@@ -20,9 +20,10 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=60)
-    # What the job is about and which version of it, e.g. "workshop:4:report:pdf:<hash>", so a
-    # finished result is served again until its subject changes.
-    key = models.CharField(max_length=200, db_index=True)
+    # What the job is about and which state of it, e.g. "workshop:4:report:pdf:<hash>", so a
+    # finished result is served again until its subject changes. ("Key" is kept for the secrets
+    # that let people in: a guest's, a card's.)
+    fingerprint = models.CharField(max_length=200, db_index=True)
     title = CleanCharField(max_length=300)
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="jobs")
     # The action someone needs on the subject (a workshop, a café, a conversation; the
@@ -53,7 +54,7 @@ class Job(models.Model):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["key", "status"])]
+        indexes = [models.Index(fields=["fingerprint", "status"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"

@@ -1,6 +1,6 @@
 """Which function does each kind of job. Capabilities register their handlers at start-up.
 
-A handler is called as `handler(job, report)`. It may call `report(fraction, message)` to show
+A handler is called as `handler(job, progress)`. It may call `progress(fraction, message)` to show
 progress, returns a JSON-able result, and may attach a file with `attach(job, name, bytes, type)`.
 """
 

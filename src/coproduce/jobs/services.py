@@ -8,18 +8,27 @@ from .tasks import run_job
 
 
 def start_job(
-    *, kind: str, key: str, title: str, subject, action: str, params=None, user=None, reuse=True
+    *,
+    kind: str,
+    fingerprint: str,
+    title: str,
+    subject,
+    action: str,
+    params=None,
+    user=None,
+    reuse=True,
 ) -> Job:
-    """Queue a job, or hand back the one already queued, running or done for the same key.
+    """Queue a job, or hand back the one queued, running or done for the same fingerprint.
 
     Whoever may do `action` on `subject` (a café, a conversation, a workshop, a report
     version) may follow the job and take its file: the same question the page that started
-    it asked. Reusing by key is what keeps a finished document until its subject changes (the
-    key carries a version), and stops a double click from doing the work twice.
+    it asked. Reusing by fingerprint is what keeps a finished document until its subject
+    changes (the fingerprint carries its state), and stops a double click from doing the work
+    twice.
     """
     if reuse:
         existing = (
-            Job.objects.filter(key=key)
+            Job.objects.filter(fingerprint=fingerprint)
             .filter(~Q(status=Job.Status.FAILED))
             .order_by("-created_at")
             .first()
@@ -28,7 +37,7 @@ def start_job(
             return existing
     job = Job.objects.create(
         kind=kind,
-        key=key,
+        fingerprint=fingerprint,
         title=title,
         coalition=coalition_of(subject),
         subject_type=ContentType.objects.get_for_model(subject),

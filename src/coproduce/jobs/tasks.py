@@ -18,13 +18,13 @@ def attach(job: Job, name: str, content: bytes, content_type: str) -> None:
     job.content_type = content_type
 
 
-def _reporter(job: Job):
-    def report(fraction: float, message: str = "") -> None:
+def _progress_of(job: Job):
+    def progress(fraction: float, message: str = "") -> None:
         fraction = min(max(fraction, 0.0), 1.0)
         Job.objects.filter(pk=job.pk).update(progress=fraction, message=message[:300])
         job.progress, job.message = fraction, message[:300]
 
-    return report
+    return progress
 
 
 @task
@@ -34,7 +34,7 @@ def run_job(job_id: int) -> str:
         return "skipped"
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
     try:
-        result = handler_for(job.kind)(job, _reporter(job))
+        result = handler_for(job.kind)(job, _progress_of(job))
     except Exception as error:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         job.status, job.error = Job.Status.FAILED, f"{type(error).__name__}: {error}"

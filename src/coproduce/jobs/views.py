@@ -1,8 +1,8 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from coproduce.coalitions.door import door
 from coproduce.coalitions.permissions import Action
+from coproduce.core.doors import door
 
 from .models import Job
 

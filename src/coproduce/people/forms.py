@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.core.mail import can_send_email
 from coproduce.core.tasks import send_email
 
-from .models import City, Guest, Organisation, Person
-from .sectors import Sector
+from .models import Guest, Person
 
 
 class SignupForm(BaseUserCreationForm):
@@ -42,32 +41,6 @@ class ProfileForm(forms.ModelForm):
         if person.city_id:
             self.initial["city_name"] = person.city.name
         self.order_fields(["full_name", "organisation_name", "sector", "city_name"])
-
-    def save(self, commit: bool = True) -> Person:
-        person = super().save(commit=False)
-        person.city = city_named(self.cleaned_data["city_name"])
-        person.organisation = organisation_named(
-            self.cleaned_data["organisation_name"], person.sector or Sector.OTHER, person.city
-        )
-        if commit:
-            person.save()
-        return person
-
-
-def city_named(name: str) -> City | None:
-    name = name.strip()
-    if not name:
-        return None
-    city = City.objects.filter(name__iexact=name).first()
-    return city or City.objects.create(name=name)
-
-
-def organisation_named(name: str, sector: str, city: City | None) -> Organisation | None:
-    name = name.strip()
-    if not name:
-        return None
-    organisation = Organisation.objects.filter(name__iexact=name).first()
-    return organisation or Organisation.objects.create(name=name, sector=sector, city=city)
 
 
 class GuestForm(forms.ModelForm):

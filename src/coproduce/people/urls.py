@@ -2,22 +2,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.coalitions.door import door
-from coproduce.coalitions.permissions import Action
+from coproduce.core.doors import ENTER, PUBLIC, SIGNED_IN, door
 
 from . import views
 
 app_name = "people"
 
 # Django's own account views, each through a door like every other view.
-anyone = door(get=Action.PUBLIC, post=Action.PUBLIC)
-anyone_may_read = door(get=Action.PUBLIC)
-signed_in = door(get=Action.SIGNED_IN, post=Action.SIGNED_IN)
+anyone = door(get=PUBLIC, post=PUBLIC)
+anyone_may_read = door(get=PUBLIC)
+signed_in = door(get=SIGNED_IN, post=SIGNED_IN)
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", anyone(views.LoginView.as_view()), name="login"),
-    path("logout/", door(post=Action.PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
+    path("logout/", door(post=PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/reset/", anyone(views.PasswordResetView.as_view()), name="password_reset"),
     path(
@@ -32,7 +31,7 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         # The emailed token is the credential; Django's view checks it.
-        door(get=Action.ENTER, post=Action.ENTER)(views.PasswordResetConfirmView.as_view()),
+        door(get=ENTER, post=ENTER)(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

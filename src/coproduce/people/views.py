@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from coproduce.coalitions.door import door
-from coproduce.coalitions.permissions import Action
+from coproduce.core.doors import PUBLIC, SIGNED_IN, door
 from coproduce.core.ratelimit import check_request, hit, hit_request
 
-from . import lockout
+from . import lockout, services
 from .forms import ProfileForm, QueuedPasswordResetForm, SignupForm
 
 
@@ -31,7 +30,7 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-@door(get=Action.PUBLIC, post=Action.PUBLIC)
+@door(get=PUBLIC, post=PUBLIC)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -39,7 +38,12 @@ def signup(request):
     if request.method == "POST":
         hit_request("signup", request)
         if form.is_valid():
-            person = form.save()
+            person = services.create_account(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+                sector=form.cleaned_data["sector"],
+            )
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome, %(name)s.") % {"name": person.get_short_name()})
             return redirect(_safe_next(request, "people:profile"))
@@ -144,11 +148,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-@door(get=Action.SIGNED_IN, post=Action.SIGNED_IN)
+@door(get=SIGNED_IN, post=SIGNED_IN)
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("people:profile")
     return render(request, "people/profile.html", {"form": form})

@@ -13,17 +13,13 @@ class ReportsConfig(AppConfig):
         from .demo import demo_report
 
         register_demo_step(demo_report)
-        from coproduce.coalitions.sections import register_section
+        from coproduce.coalitions.panels import register_panel
         from coproduce.jobs.registry import register
-        from coproduce.workshops.sections import register_workshop_section
+        from coproduce.workshops.panels import register_workshop_panel
 
-        from . import jobs, rules, sections  # noqa: F401  (rules: who may read a version)
+        from . import jobs, panels, rules  # noqa: F401  (rules: who may read a version)
 
         register("reports.themes", jobs.themes_job)
         register("reports.render", jobs.render_job)
-        register_workshop_section(
-            "report", "reports/workshop_section.html", sections.workshop_section, 40
-        )
-        register_section(
-            "reports", "reports/coalition_section.html", sections.coalition_section, 30
-        )
+        register_workshop_panel("report", "reports/workshop_panel.html", panels.workshop_panel, 40)
+        register_panel("reports", "reports/coalition_panel.html", panels.coalition_panel, 30)

@@ -9,7 +9,18 @@ organisers' own Markdown text; a section without data says what is missing.
 
 from django.utils.translation import gettext as _
 
-from . import layout
+from .document import (
+    BarChartSpec,
+    BulletList,
+    Document,
+    Figure,
+    KeyValueTable,
+    Markdown,
+    Quote,
+    ScatterSpec,
+    Section,
+    Table,
+)
 from .gather import ReportData
 
 SECTION_KEYS = ["summary", "cafe", "opinion", "participation", "conclusions"]
@@ -25,7 +36,7 @@ def section_titles() -> dict[str, str]:
     }
 
 
-def build(data: ReportData, texts: dict[str, str], themes: dict) -> layout.Document:
+def build(data: ReportData, texts: dict[str, str], themes: dict) -> Document:
     workshop = data.workshop
     titles = section_titles()
     sections = [
@@ -41,7 +52,7 @@ def build(data: ReportData, texts: dict[str, str], themes: dict) -> layout.Docum
         for part in (workshop.coalition.name, starts.strftime("%d %B %Y"), workshop.venue)
         if part
     )
-    return layout.Document(
+    return Document(
         title=workshop.title,
         subtitle=subtitle,
         sections=tuple(sections),
@@ -50,10 +61,10 @@ def build(data: ReportData, texts: dict[str, str], themes: dict) -> layout.Docum
 
 
 def _text_blocks(text: str) -> tuple:
-    return (layout.Markdown(text),) if text and text.strip() else ()
+    return (Markdown(text),) if text and text.strip() else ()
 
 
-def _summary(data: ReportData, heading: str, text: str) -> layout.Section:
+def _summary(data: ReportData, heading: str, text: str) -> Section:
     w = data.workshop
     method = "\n\n".join(part for part in (w.summary, w.methodology) if part)
     agenda = "\n".join(
@@ -69,26 +80,26 @@ def _summary(data: ReportData, heading: str, text: str) -> layout.Section:
         (_("Desired outcomes"), "\n".join(data.desired_outcomes)),
         (_("Organisation of the session"), agenda),
     )
-    blocks = (layout.KeyValueTable(rows=rows),) + _text_blocks(text)
+    blocks = (KeyValueTable(rows=rows),) + _text_blocks(text)
     if data.questions:
         blocks += (
-            layout.BulletList(
+            BulletList(
                 items=tuple(f"{label}: {q}" if label else q for _id, label, q in data.questions)
             ),
         )
-    return layout.Section(key="summary", heading=heading, blocks=blocks)
+    return Section(key="summary", heading=heading, blocks=blocks)
 
 
-def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> layout.Section:
+def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> Section:
     if data.cafe is None:
-        return layout.Section(
+        return Section(
             key="cafe",
             heading=heading,
             blocks=_text_blocks(text),
             note=_("This workshop had no World Café."),
         )
     if not data.cafe.notes:
-        return layout.Section(
+        return Section(
             key="cafe",
             heading=heading,
             blocks=_text_blocks(text),
@@ -104,17 +115,17 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> layout.Sec
         found = by_question.get(key)
         if not found:
             continue
-        blocks.append(layout.Markdown(f"### {label + ': ' if label else ''}{_md_escape(question)}"))
+        blocks.append(Markdown(f"### {label + ': ' if label else ''}{_md_escape(question)}"))
         for ordinal, theme in enumerate(found, start=1):
             supporting = [notes[n] for n in theme["note_ids"] if n in notes]
             blocks.append(
-                layout.Markdown(
+                Markdown(
                     f"#### {ordinal}. {_md_escape(theme['label'])} "
                     + _("(%(n)s notes)") % {"n": len(supporting)}
                 )
             )
             blocks.extend(
-                layout.Quote(
+                Quote(
                     note.text,
                     _("%(table)s, round %(round)s") % {"table": note.table, "round": note.round},
                 )
@@ -131,36 +142,34 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> layout.Sec
             if themes.get("edited")
             else ""
         )
-        blocks.append(layout.Markdown(f"*{_md_escape(how)}* {_md_escape(method)}{edited}"))
+        blocks.append(Markdown(f"*{_md_escape(how)}* {_md_escape(method)}{edited}"))
     elif not by_question:
-        blocks.append(layout.Markdown(_("The table notes have not been grouped into themes yet.")))
-    return layout.Section(key="cafe", heading=heading, blocks=tuple(blocks))
+        blocks.append(Markdown(_("The table notes have not been grouped into themes yet.")))
+    return Section(key="cafe", heading=heading, blocks=tuple(blocks))
 
 
-def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
+def _opinion(data: ReportData, heading: str, text: str) -> Section:
     conversation = data.conversation
     if conversation is None:
-        return layout.Section(
+        return Section(
             key="opinion",
             heading=heading,
             blocks=_text_blocks(text),
             note=_("This workshop had no opinion map."),
         )
     view = conversation.map
-    blocks = list(_text_blocks(text)) + [
-        layout.Markdown(f"**{_md_escape(conversation.question)}**")
-    ]
+    blocks = list(_text_blocks(text)) + [Markdown(f"**{_md_escape(conversation.question)}**")]
     if not view or view["k"] == 0:
         reason = (view or {}).get("reason") or _("not enough votes yet")
-        return layout.Section(
+        return Section(
             key="opinion",
             heading=heading,
             blocks=tuple(blocks),
             note=_("No opinion groups: %(reason)s.") % {"reason": reason},
         )
     blocks.append(
-        layout.Figure(
-            chart=layout.ScatterSpec(
+        Figure(
+            chart=ScatterSpec(
                 title=_("Opinion map"),
                 description=_("Participants placed by how they voted; colours are opinion groups."),
                 points=tuple(view["points"]),
@@ -171,9 +180,9 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
         )
     )
     for group in view["groups"]:
-        blocks.append(layout.Markdown(f"### {group['name']} ({group['size']})"))
+        blocks.append(Markdown(f"### {group['name']} ({group['size']})"))
         blocks.append(
-            layout.Table(
+            Table(
                 header=(_("Statement"), _("View"), _("In the group"), _("Everyone else")),
                 rows=tuple(
                     (
@@ -193,12 +202,12 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
         if c["statement"]
     ]
     if shared:
-        blocks.append(layout.Markdown("### " + _("What nearly everyone shares")))
-        blocks.append(layout.BulletList(items=tuple(shared)))
+        blocks.append(Markdown("### " + _("What nearly everyone shares")))
+        blocks.append(BulletList(items=tuple(shared)))
     if view["divisive"]:
-        blocks.append(layout.Markdown("### " + _("Where the groups differ most")))
+        blocks.append(Markdown("### " + _("Where the groups differ most")))
         blocks.append(
-            layout.BulletList(
+            BulletList(
                 items=tuple(
                     f"{d['statement'].text} ({', '.join(f'{n} {v:+d}' for n, v in d['net'])})"
                     for d in view["divisive"]
@@ -208,9 +217,9 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
         )
     sectors = view.get("sectors")
     if sectors:
-        blocks.append(layout.Markdown("### " + _("Sectors across the opinion groups")))
+        blocks.append(Markdown("### " + _("Sectors across the opinion groups")))
         blocks.append(
-            layout.Table(
+            Table(
                 header=(_("Sector"), *(g["name"] for g in view["groups"]), _("No group")),
                 rows=tuple(
                     (row["label"], *map(str, row["counts"]), str(row["none"]))
@@ -220,9 +229,9 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
             )
         )
         if sectors["splitting"]:
-            blocks.append(layout.Markdown(_("Statements that split the sectors most:")))
+            blocks.append(Markdown(_("Statements that split the sectors most:")))
             blocks.append(
-                layout.BulletList(
+                BulletList(
                     items=tuple(
                         f"{d['statement'].text} ({', '.join(f'{n} {v:+d}' for n, v in d['net'])})"
                         for d in sectors["splitting"]
@@ -230,15 +239,15 @@ def _opinion(data: ReportData, heading: str, text: str) -> layout.Section:
                     )
                 )
             )
-    return layout.Section(key="opinion", heading=heading, blocks=tuple(blocks))
+    return Section(key="opinion", heading=heading, blocks=tuple(blocks))
 
 
-def _participation(data: ReportData, heading: str, text: str) -> layout.Section:
+def _participation(data: ReportData, heading: str, text: str) -> Section:
     blocks = list(_text_blocks(text))
     if data.sectors:
         blocks.append(
-            layout.Figure(
-                chart=layout.BarChartSpec(
+            Figure(
+                chart=BarChartSpec(
                     title=_("Participants by sector"),
                     description="; ".join(
                         f"{c.label}: {c.registered} / {c.attended}" for c in data.sectors
@@ -264,8 +273,8 @@ def _participation(data: ReportData, heading: str, text: str) -> layout.Section:
         (_("Wrote"), funnel.get("wrote", 0)),
     ]
     blocks.append(
-        layout.Figure(
-            chart=layout.BarChartSpec(
+        Figure(
+            chart=BarChartSpec(
                 title=_("From registering to taking part"),
                 description="; ".join(f"{name}: {n}" for name, n in steps),
                 categories=tuple(name for name, _n in steps),
@@ -284,8 +293,8 @@ def _participation(data: ReportData, heading: str, text: str) -> layout.Section:
         for n in met:
             counts[n] = counts.get(n, 0) + 1
         blocks.append(
-            layout.Figure(
-                chart=layout.BarChartSpec(
+            Figure(
+                chart=BarChartSpec(
                     title=_("New people met at the tables"),
                     description=_("How many participants met each number of different people"),
                     categories=tuple(_("%(n)s people") % {"n": n} for n in sorted(counts)),
@@ -314,21 +323,21 @@ def _participation(data: ReportData, heading: str, text: str) -> layout.Section:
             (_("Voters"), str(f["voters"])),
             (_("Statements"), str(f["statements"])),
         ]
-    blocks.append(layout.KeyValueTable(rows=tuple(figures), caption=_("Participation in figures")))
-    return layout.Section(key="participation", heading=heading, blocks=tuple(blocks))
+    blocks.append(KeyValueTable(rows=tuple(figures), caption=_("Participation in figures")))
+    return Section(key="participation", heading=heading, blocks=tuple(blocks))
 
 
-def _conclusions(data: ReportData, heading: str, text: str | None) -> layout.Section:
+def _conclusions(data: ReportData, heading: str, text: str | None) -> Section:
     # The organisers' text replaces the workshop's conclusions once they have edited it.
     body = text if text is not None else "\n\n".join(_md_escape(c) for c in data.conclusions)
     if not body.strip():
-        return layout.Section(
+        return Section(
             key="conclusions",
             heading=heading,
             blocks=(),
             note=_("No conclusions have been written yet."),
         )
-    return layout.Section(key="conclusions", heading=heading, blocks=(layout.Markdown(body),))
+    return Section(key="conclusions", heading=heading, blocks=(Markdown(body),))
 
 
 def default_texts(data: ReportData) -> dict[str, str]:

@@ -10,6 +10,7 @@ from coproduce.workshops.models import Workshop
 
 from . import themes as theme_maths
 from .models import ReportVersion, WorkshopReport
+from .theme_method import method_of
 
 NO_QUESTION = "none"
 
@@ -50,7 +51,7 @@ def find_themes(report: WorkshopReport, *, seed: int = 0) -> dict:
     for theme in result.themes:
         key = str(theme.question_id) if theme.question_id is not None else NO_QUESTION
         questions.setdefault(key, []).append(theme.as_dict())
-    report.themes = {"questions": questions, "method": result.method, "edited": False}
+    report.themes = {"questions": questions, "method": method_of(result), "edited": False}
     report.themes_found_at = report.themes_changed_at = timezone.now()
     report.save(update_fields=["themes", "themes_found_at", "themes_changed_at"])
     return {"themes": len(result.themes), "notes": len(notes)}
@@ -72,7 +73,7 @@ def themes_of(report: WorkshopReport, question_key: str) -> list[theme_maths.The
 
 @transaction.atomic
 def edit_themes(report: WorkshopReport, question_key: str, edit: str, **args) -> None:
-    """Apply one facilitator edit to one question's themes (see themes.py for each edit)."""
+    """Apply one facilitator edit to one question's themes (see themes/editing.py for each)."""
     report = WorkshopReport.objects.select_for_update().get(pk=report.pk)
     if args.get("label"):  # labels live in JSON, which the clean model fields do not cover
         args["label"] = clean_text(args["label"], multiline=False)

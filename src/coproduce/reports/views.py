@@ -5,17 +5,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from coproduce.coalitions.door import door
 from coproduce.coalitions.permissions import Action, can
+from coproduce.core.doors import door
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import Workshop
 
-from . import layout, services
+from . import document, services
 from .builder import SECTION_KEYS, default_texts
-from .documents import FORMATS, article_html
+from .document import FORMATS
 from .forms import PublishForm, SectionTextsForm, ThemeEditForm
 from .gather import fingerprint, gather
 from .models import ReportVersion
+from .rendering import article_html
 
 
 @door(get=Action.PUBLIC)
@@ -25,7 +26,7 @@ def report_css(request):
     Content Security Policy forbids inline styles. Page-wide rules stay with the documents."""
     rules = [
         line
-        for line in layout.report_css().splitlines()
+        for line in document.report_css().splitlines()
         if not line.startswith(("html ", "body ")) and "body {" not in line
     ]
     return HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
@@ -114,13 +115,13 @@ def _render_job(request, workshop, version, fmt: str, subject, action: Action):
     if fmt not in FORMATS:
         raise Http404
     report = services.report_of(workshop)
-    key = (
+    fingerprint_of_file = (
         f"workshop:{workshop.pk}:report:{fmt}:v{version.pk}:{version.updated_at.isoformat()}:"
         f"{report.themes_changed_at}:{fingerprint(workshop)}"
     )
     job = start_job(
         kind="reports.render",
-        key=key,
+        fingerprint=fingerprint_of_file,
         title=_("Report of “%(title)s” (%(format)s)")
         % {"title": workshop.title, "format": fmt.upper()},
         subject=subject,
@@ -203,7 +204,7 @@ def find_themes(request, workshop):
         return redirect("reports:themes", workshop.slug)
     job = start_job(
         kind="reports.themes",
-        key=f"workshop:{workshop.pk}:themes:{fingerprint(workshop)}",
+        fingerprint=f"workshop:{workshop.pk}:themes:{fingerprint(workshop)}",
         title=_("Finding themes in the notes of “%(title)s”") % {"title": workshop.title},
         subject=workshop,
         action=Action.RUN_WORKSHOP,

@@ -8,12 +8,12 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
-        from coproduce.coalitions.sections import register_section
+        from coproduce.coalitions.panels import register_panel
 
         from . import rules  # noqa: F401  (registers who a workshop admits)
-        from .sections import coalition_section
+        from .panels import coalition_panel
 
-        register_section("workshops", "workshops/coalition_section.html", coalition_section, 10)
+        register_panel("workshops", "workshops/coalition_panel.html", coalition_panel, 10)
         from coproduce.core.codes import register_code_source
 
         register_code_source("workshops", _live_join_codes)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.people.sectors import Sector
 
-from .models import AgendaItem, AgendaQuestion, Conclusion, Contributor, DesiredOutcome, Workshop
+from .models import AgendaItem, Conclusion, Contributor, DesiredOutcome, Workshop
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -147,16 +147,6 @@ class AgendaItemForm(forms.ModelForm):
                 )
             parsed.append((label.strip(), text.strip()))
         return parsed
-
-    def save(self, commit: bool = True) -> AgendaItem:
-        item = super().save(commit=commit)
-        if commit:
-            item.questions.all().delete()
-            AgendaQuestion.objects.bulk_create(
-                AgendaQuestion(agenda_item=item, label=label, text=text, order=i)
-                for i, (label, text) in enumerate(self.cleaned_data["questions"])
-            )
-        return item
 
 
 class AgendaFormSet(forms.BaseInlineFormSet):

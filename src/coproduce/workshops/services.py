@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from coproduce.core import codes
 from coproduce.core.slugs import unique_slug
 from coproduce.people.models import Guest
+from coproduce.people.services import new_guest
 
-from .models import Registration, Workshop
+from .models import AgendaItem, AgendaQuestion, Registration, Workshop
 from .signals import registration_cancelled
 
 
@@ -20,12 +21,8 @@ class JoinCodeError(Exception):
     """A join code that leads nowhere; the message says why."""
 
 
-def normalise_code(code: str) -> str:
-    return codes.normalise_code(code)
-
-
 def workshop_for_code(code: str) -> Workshop:
-    code = normalise_code(code)
+    code = codes.normalise_code(code)
     workshop = Workshop.objects.select_related("coalition").filter(join_code=code).first()
     if workshop is None:
         raise JoinCodeError(
@@ -45,6 +42,35 @@ def create_workshop(*, coalition, **fields) -> Workshop:
     workshop.full_clean()
     workshop.save()
     return workshop
+
+
+def update_workshop(workshop: Workshop, **fields) -> Workshop:
+    for name, value in fields.items():
+        setattr(workshop, name, value)
+    workshop.full_clean()
+    workshop.save()
+    return workshop
+
+
+@transaction.atomic
+def save_programme(formset) -> None:
+    """Save one part of the programme as edited on its page (a validated formset); an agenda
+    item's questions are replaced by those typed with it."""
+    formset.save()
+    for form in formset.forms:
+        questions = form.cleaned_data.get("questions")
+        if questions is None or form.instance.pk is None or form in formset.deleted_forms:
+            continue
+        set_questions(form.instance, questions)
+
+
+def set_questions(item: AgendaItem, questions: list[tuple[str, str]]) -> None:
+    """The questions an agenda item works on, as (label, text) pairs, in order."""
+    item.questions.all().delete()
+    AgendaQuestion.objects.bulk_create(
+        AgendaQuestion(agenda_item=item, label=label, text=text, order=i)
+        for i, (label, text) in enumerate(questions)
+    )
 
 
 def regenerate_join_code(workshop: Workshop) -> str:
@@ -112,6 +138,22 @@ def register_guest(
 
 
 @transaction.atomic
+@transaction.atomic
+def join_as_guest(workshop: Workshop, *, display_name: str, sector: str) -> Registration:
+    """Someone with the join code and no account takes a place: a guest and their registration,
+    both or neither."""
+    guest = new_guest(display_name=display_name, sector=sector)
+    return register_guest(workshop, guest)
+
+
+@transaction.atomic
+def walk_in(workshop: Workshop, *, display_name: str, sector: str) -> Registration:
+    """Someone the desk registers on arrival: registered and checked in at once."""
+    guest = new_guest(display_name=display_name, sector=sector)
+    registration = register_guest(workshop, guest, by_desk=True)
+    return set_checked_in(registration, True)
+
+
 def cancel_registration(registration: Registration) -> None:
     registration.status = Registration.Status.CANCELLED
     registration.checked_in_at = None

@@ -1,21 +1,19 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.door import door
 from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core import codes
 from coproduce.core.charts import Series, horizontal_bars
+from coproduce.core.doors import door
 from coproduce.core.qr import qr_svg
 from coproduce.core.ratelimit import hit, hit_request
 from coproduce.people.forms import GuestForm
 from coproduce.people.guests import current_guest, remember_guest
-from coproduce.people.models import Guest
 
 from . import calendar, selectors, services
 from .forms import (
@@ -29,7 +27,7 @@ from .forms import (
     WorkshopForm,
 )
 from .models import Registration, Workshop
-from .sections import workshop_sections
+from .panels import workshop_panels
 
 DESK_PAGE_SIZE = 50
 
@@ -102,7 +100,7 @@ def workshop_detail(request, workshop):
         ),
         **_participation_context(workshop),
     }
-    context["sections"] = workshop_sections(request, context["workshop"], context["can_run"])
+    context["panels"] = workshop_panels(request, context["workshop"], context["can_run"])
     if workshop.capacity is not None:
         context["places_left"] = max(workshop.capacity - context["totals"]["registered"], 0)
     if request.headers.get("HX-Request") and request.GET.get("part") == "participation":
@@ -118,7 +116,7 @@ def _profile_sector(request) -> str:
 def workshop_edit(request, workshop):
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_workshop(workshop, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect(workshop)
     return render(
@@ -135,8 +133,7 @@ def programme(request, workshop, part):
     formset_class, title = PROGRAMME_PARTS[part]
     formset = formset_class(request.POST or None, instance=workshop, prefix=part)
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
+        services.save_programme(formset)
         messages.success(request, _("Saved."))
         return redirect("workshops:programme", workshop.slug, part)
     context = {
@@ -227,12 +224,11 @@ def join(request, workshop):
     if request.method == "POST" and form.is_valid():
         try:
             hit_request("guest", request)
-            with transaction.atomic():
-                guest = form.save()
-                services.register_guest(workshop, guest)
+            registration = services.join_as_guest(workshop, **form.cleaned_data)
         except services.RegistrationError as error:
             form.add_error(None, str(error))
         else:
+            guest = registration.guest
             remember_guest(request, guest)
             messages.success(request, _("Welcome, %(name)s. You are registered.") % {"name": guest})
             return redirect(workshop)
@@ -306,14 +302,14 @@ def walk_in(request, workshop):
         messages.error(request, _("Give the walk-in's name and sector."))
         return redirect("workshops:desk", workshop.slug)
     try:
-        with transaction.atomic():
-            guest = Guest.objects.create(**form.cleaned_data)
-            registration = services.register_guest(workshop, guest, by_desk=True)
-            services.set_checked_in(registration, True)
+        registration = services.walk_in(workshop, **form.cleaned_data)
     except services.RegistrationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(name)s is registered and checked in.") % {"name": guest})
+        messages.success(
+            request,
+            _("%(name)s is registered and checked in.") % {"name": registration.display_name},
+        )
     return redirect("workshops:desk", workshop.slug)
 
 

@@ -6,7 +6,6 @@ Pure Python and NumPy (plus OR-Tools); no Django. See docs/seating.md.
 from .bounds import Bounds, bounds
 from .metrics import Quality, quality, violations
 from .problem import (
-    PLATFORM_SECTORS,
     Person,
     Problem,
     ProblemError,
@@ -18,7 +17,6 @@ from .problem import (
 from .solver import Metric, Plan, evaluate, replan, seats_changed, solve
 
 __all__ = [
-    "PLATFORM_SECTORS",
     "Bounds",
     "Metric",
     "Person",

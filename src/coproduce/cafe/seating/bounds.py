@@ -36,7 +36,7 @@ class Bounds:
     pair_cost: int
     sector_deviation: int
     min_distinct_met: int
-    notes: list[str] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
     # Parts the solver may sharpen (e.g. after CP-SAT proves a kind optimal).
     constant_repeats: int = 0
     constant_cost: int = 0
@@ -59,19 +59,19 @@ def bounds(problem: Problem) -> Bounds:
 
 
 def compute_bounds(inst: Instance) -> Bounds:
-    notes: list[str] = []
-    out = Bounds(0, 0, 0, 0, notes)
+    explanations: list[str] = []
+    out = Bounds(0, 0, 0, 0, explanations)
     _pair_bounds(inst, out)
     out.history_deviation = history_deviation(inst)
     if out.history_deviation:
-        notes.append(f"held rounds already have sector deviation {out.history_deviation}")
+        explanations.append(f"held rounds already have sector deviation {out.history_deviation}")
     for kind, part in out.kinds.items():
         part.sector_deviation = sum(
             sector_flow(inst, f, kind, *_pinned_sector_counts(inst, kind))[1]
             for f in range(inst.future)
         )
         if part.sector_deviation:
-            notes.append(
+            explanations.append(
                 f"sector balance ({_kind_name(kind)}): the pinned people's sectors leave at "
                 f"least {part.sector_deviation} deviation"
             )
@@ -110,15 +110,15 @@ def _pair_bounds(inst: Instance, out: Bounds) -> None:
         else:
             out.constant_repeats += max(0, m0 - 1)
             out.constant_cost += m0 * (m0 - 1) // 2
-    _forced_notes(inst, out.notes)
+    _forced_explanations(inst, out.explanations)
     for kind in kinds:
         pairs = _free_pair_count(inst, kind, forced)
         level[kind][0] = pairs - sum(level[kind].values())
         forced_here = sum(1 for p in forced if inst.person_online[p[0]] == kind)
-        _free_pair_bound(inst, kind, level[kind], forced_here, out.kinds[kind], out.notes)
+        _free_pair_bound(inst, kind, level[kind], forced_here, out.kinds[kind], out.explanations)
     hist_repeats = sum(max(0, m - 1) for m in met.values())
     if hist_repeats:
-        out.notes.append(f"held rounds already have {hist_repeats} repeated meetings")
+        out.explanations.append(f"held rounds already have {hist_repeats} repeated meetings")
 
 
 def _free_pair_count(inst: Instance, kind: bool, forced: set[tuple[int, int]]) -> int:
@@ -152,7 +152,7 @@ def _can_meet(inst: Instance, a: int, b: int) -> bool:
     return not _pinned_apart(inst, a, b)
 
 
-def _free_pair_bound(inst, kind, level: Counter, forced_count, part, notes) -> None:
+def _free_pair_bound(inst, kind, level: Counter, forced_count, part, explanations) -> None:
     """Meetings that free pairs must absorb: spread them as evenly as possible (counting
     bound) and, separately, count forced returns between consecutive rounds (transition
     bound); the larger one holds."""
@@ -173,17 +173,17 @@ def _free_pair_bound(inst, kind, level: Counter, forced_count, part, notes) -> N
     part.pair_cost += max(_spread_cost(level, meetings), base_repeats + whole)
     name = _kind_name(kind)
     if counting and counting >= whole:
-        notes.append(
+        explanations.append(
             f"counting ({name}): {meetings} meetings at tables but only {fresh} "
             f"pairs who have not met: at least {counting} repeated meetings"
         )
     elif transition and transition >= design:
-        notes.append(
+        explanations.append(
             f"transition ({name}): too few tables for the travellers of a table to "
             f"split up each round: at least {transition} repeated meetings"
         )
     elif design:
-        notes.append(
+        explanations.append(
             f"design theory ({name}): at most {design_rounds(inst, kind)} rounds without "
             f"repeats are possible at these tables: at least {design} repeated meetings"
         )
@@ -328,7 +328,7 @@ def _least_transition(counts: list[tuple[int, int]], bins: int, grouped: int) ->
     return sum(split_cost(k, bins, pin) for k, (_, pin) in zip(travellers, counts, strict=True))
 
 
-def _forced_notes(inst: Instance, notes: list[str]) -> None:
+def _forced_explanations(inst: Instance, explanations: list[str]) -> None:
     if inst.future < 2:
         return
     per_pair = inst.future - 1
@@ -337,7 +337,7 @@ def _forced_notes(inst: Instance, notes: list[str]) -> None:
             continue
         pairs = len(members) * (len(members) - 1) // 2
         names = ", ".join(repr(inst.ids[i]) for i in sorted(members))
-        notes.append(
+        explanations.append(
             f"{len(members)} people pinned to table {inst.table_ids[t]!r} every round "
             f"({names}): forces {pairs * per_pair} repeated meetings"
         )
@@ -345,7 +345,9 @@ def _forced_notes(inst: Instance, notes: list[str]) -> None:
         if len(members) > 1 and inst.unit_pin[u] < 0:
             pairs = len(members) * (len(members) - 1) // 2
             names = ", ".join(repr(inst.ids[i]) for i in members)
-            notes.append(f"{names} must sit together: forces {pairs * per_pair} repeated meetings")
+            explanations.append(
+                f"{names} must sit together: forces {pairs * per_pair} repeated meetings"
+            )
 
 
 # ---------------------------------------------------------------- sector balance

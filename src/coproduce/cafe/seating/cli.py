@@ -1,7 +1,7 @@
 """`coproduce seat`: plan a World Café from a JSON problem or a people CSV, no database.
 
     coproduce seat PROBLEM.json [--seed N] [--time-limit S] [--previous PLAN.json]
-    coproduce seat --people people.csv --tables 8 --rounds 3
+    coproduce seat --people people.csv --tables 8 --rounds 3 [--sectors a,b,c]
 
 The plan is printed as JSON (or written to --output). Exit status 2 means the problem is
 invalid; the message on stderr says what to fix.
@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from .problem import PLATFORM_SECTORS, ProblemError, load_problem, problem_from_csv
+from .problem import ProblemError, load_problem, problem_from_csv
 from .solver import solve
 
 
@@ -39,8 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--sectors",
-        default="platform",
-        help="allowed sectors for --people: 'platform' (default), 'any', or a comma-separated list",
+        default="any",
+        help="allowed sectors for --people: a comma-separated list, or 'any' (the default)",
     )
     parser.add_argument("--previous", help="previous plan JSON to stay close to (re-plan)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -52,8 +52,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _allowed(sectors: str) -> tuple[str, ...] | None:
-    if sectors == "platform":
-        return PLATFORM_SECTORS
     if sectors == "any":
         return None
     return tuple(s.strip() for s in sectors.split(",") if s.strip())

@@ -19,18 +19,6 @@ from typing import Any
 # A person or table id as written in the problem (JSON allows both forms).
 Id = str | int
 
-# The platform's sectors (coproduce.people.sectors); repeated here because the seating
-# engine must not import Django.
-PLATFORM_SECTORS: tuple[str, ...] = (
-    "local_government",
-    "public_service",
-    "research",
-    "civil_society",
-    "residents",
-    "business",
-    "other",
-)
-
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "x"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 
@@ -68,6 +56,8 @@ class Problem:
     together: tuple[tuple[Id, Id], ...] = ()
     apart: tuple[tuple[Id, Id], ...] = ()
     history: tuple[Round, ...] = ()
+    # The sectors people may have; None accepts any. The engine keeps no list of its own: the
+    # platform passes its sectors (coproduce.people.sectors), the command line --sectors.
     allowed_sectors: tuple[str, ...] | None = None
     table_index: dict[Id, int] = field(init=False, repr=False, compare=False)
     person_index: dict[Id, int] = field(init=False, repr=False, compare=False)
@@ -429,11 +419,10 @@ def _csv_bool(value: str, column: str, line: int) -> bool:
     raise ProblemError(f"line {line}: {column} must be yes or no, got {value!r}")
 
 
-def people_from_csv(
-    text: str, allowed_sectors: Iterable[str] | None = PLATFORM_SECTORS
-) -> list[Person]:
+def people_from_csv(text: str, allowed_sectors: Iterable[str] | None = None) -> list[Person]:
     """People from CSV text with columns id, name, sector and optional host_of, immobile,
-    online. Line numbers in errors count the header as line 1."""
+    online. Any sector is accepted unless `allowed_sectors` lists them. Line numbers in errors
+    count the header as line 1."""
     reader = csv.DictReader(io.StringIO(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     missing = [c for c in CSV_REQUIRED if c not in columns]
@@ -480,7 +469,7 @@ def problem_from_csv(
     rounds: int,
     capacity: int | None = None,
     online_tables: int = 0,
-    allowed_sectors: Iterable[str] | None = PLATFORM_SECTORS,
+    allowed_sectors: Iterable[str] | None = None,
 ) -> Problem:
     """The common case: a people CSV plus a number of tables (ids T1, T2, ...; online ones
     after the room ones). Capacity defaults to the fewest seats that fit everyone."""

@@ -39,7 +39,7 @@ class Plan:
     pair_cost: Metric
     sector_deviation: Metric
     min_distinct_met: Metric
-    notes: list[str] = field(default_factory=list)
+    explanations: list[str] = field(default_factory=list)
     seats_changed: int | None = None
     method: str = ""
     seed: int = 0
@@ -59,7 +59,7 @@ class Plan:
             "sector_deviation": self.sector_deviation.to_json(),
             "min_distinct_met": self.min_distinct_met.to_json(),
             "optimal": self.optimal,
-            "notes": list(self.notes),
+            "explanations": list(self.explanations),
         }
         if self.seats_changed is not None:
             out["seats_changed"] = self.seats_changed
@@ -160,7 +160,7 @@ def _bounds_for_sizes(inst: Instance, state: State, found: Bounds) -> Bounds:
         return found
     inst.sizes = sizes
     again = compute_bounds(inst)
-    again.notes.append(
+    again.explanations.append(
         "tables were filled unevenly to keep people apart; bounds are for these table sizes"
     )
     return again
@@ -301,11 +301,13 @@ def _exact(inst, best: _Best, found: Bounds, seed, start, deadline, time_limit) 
         free_lb = -(-(result.bound - top) // (top + 1))
         if part.forced_cost + free_lb > part.pair_cost:
             part.pair_cost = part.forced_cost + free_lb
-            found.notes.append(
+            found.explanations.append(
                 f"CP-SAT proved the {'online' if kind else 'room'} part's "
                 f"pair cost bound {part.pair_cost}"
             )
-        _prove_repeats(inst, kind, part, best, seed, deadline, const_repeats, found.notes, share)
+        _prove_repeats(
+            inst, kind, part, best, seed, deadline, const_repeats, found.explanations, share
+        )
         found.refresh()
     return best
 
@@ -362,7 +364,7 @@ def _max_dev(inst: Instance, kind: bool) -> int:
 
 
 def _prove_repeats(
-    inst, kind, part, best: _Best, seed, deadline, const_repeats, notes, share
+    inst, kind, part, best: _Best, seed, deadline, const_repeats, explanations, share
 ) -> None:
     """Repeated meetings are not the main objective, so their bound gets its own short
     CP-SAT run when the plan is above it."""
@@ -377,7 +379,7 @@ def _prove_repeats(
     if result.seat is not None and part.forced_repeats + result.bound > part.repeat_pairs:
         part.repeat_pairs = part.forced_repeats + result.bound
         where = "online" if kind else "room"
-        notes.append(
+        explanations.append(
             f"CP-SAT proved the {where} part has at least {part.repeat_pairs} repeated meetings"
         )
 
@@ -426,9 +428,9 @@ def _plan(inst, found: Bounds, seat, method, seed, start, planned) -> Plan:
 
 def _assemble(problem, rounds, found: Bounds, method, seed, start, planned) -> Plan:
     got: Quality = quality(problem, rounds)
-    notes = list(found.notes)
+    explanations = list(found.explanations)
     broken = violations(problem, rounds)
-    notes.extend(f"rule broken: {text}" for text in broken)
+    explanations.extend(f"rule broken: {text}" for text in broken)
     plan = Plan(
         problem=problem,
         rounds=rounds,
@@ -436,14 +438,14 @@ def _assemble(problem, rounds, found: Bounds, method, seed, start, planned) -> P
         pair_cost=Metric(got.pair_cost, found.pair_cost),
         sector_deviation=Metric(got.sector_deviation, found.sector_deviation),
         min_distinct_met=Metric(got.min_distinct_met, found.min_distinct_met),
-        notes=notes,
+        explanations=explanations,
         seats_changed=seats_changed(problem, rounds, planned) if planned is not None else None,
         method=method,
         seed=seed,
         seconds=time.perf_counter() - start,
     )
     if plan.optimal:
-        plan.notes.append("optimal: every metric meets its bound")
+        plan.explanations.append("optimal: every metric meets its bound")
     return plan
 
 

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from coproduce.reports import services
-from coproduce.reports.documents import FORMATS, render
+from coproduce.reports.document import FORMATS
+from coproduce.reports.rendering import render
 from coproduce.workshops.models import Workshop
 
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         else:
             version = report.versions.order_by("-number").first()
         content = render(found, version, format)
-        target = output or f"{found.slug}-report.{FORMATS[format][0]}"
+        target = output or f"{found.slug}-report.{FORMATS[format].extension}"
         if target == "-":
             sys.stdout.buffer.write(content)
             return
