@@ -55,7 +55,8 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.PLAN_WORKSHOP: frozenset({Role.ORGANISER}),
     Action.RUN_WORKSHOP: frozenset({Role.ORGANISER, Role.FACILITATOR}),
     Action.RUN_CONVERSATION: frozenset({Role.ORGANISER, Role.FACILITATOR}),
-    # Objects with a rule of their own decide these; by role alone, only those who run the day.
+    # Conversations, tables and notes decide these by rules of their own (their capability's
+    # rules.py); the roles here are what an object without such a rule would need.
     Action.TAKE_PART: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
     Action.WRITE_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
     Action.EDIT_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
