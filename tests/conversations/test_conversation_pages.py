@@ -21,7 +21,8 @@ from coproduce.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 
-POLIS = Path(__file__).resolve().parents[3] / "shared" / "data" / "polis-opendata"
+# Five real Pol.is conversations, copied into the repository (see its README there).
+POLIS = Path(__file__).resolve().parents[1] / "data" / "polis-opendata"
 
 
 @pytest.fixture(autouse=True)

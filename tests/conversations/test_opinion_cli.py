@@ -9,8 +9,8 @@ import pytest
 
 from coproduce.conversations.opinion.cli import main
 
-# The open data sits beside the repository, in ../shared, for developers and CI alike.
-OPENDATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "polis-opendata"
+# Five real Pol.is conversations, copied into the repository (see its README there).
+OPENDATA = Path(__file__).resolve().parents[1] / "data" / "polis-opendata"
 TAXES = OPENDATA / "scoop-hivemind.taxes"
 
 

@@ -17,9 +17,9 @@ from coproduce.conversations.opinion.polis_io import (
     write_polis_export,
 )
 
-# The open data sits beside the repository, in ../shared, for developers and CI alike.
-OPENDATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "polis-opendata"
-FOLDERS = sorted(p.name for p in OPENDATA.iterdir()) if OPENDATA.is_dir() else []
+# Five real Pol.is conversations, copied into the repository (see its README there).
+OPENDATA = Path(__file__).resolve().parents[1] / "data" / "polis-opendata"
+FOLDERS = sorted(p.name for p in OPENDATA.iterdir() if p.is_dir())
 
 COMMENTS = (
     "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
@@ -52,6 +52,12 @@ def test_reads_a_small_folder(tmp_path):
     assert export.votes.statement_ids.tolist() == [0, 1, 2]  # statement 2 listed, no votes
     assert export.rejected_statements.tolist() == [2]
     assert export.comments.texts[1] == "Second, with a comma\nand a new line"
+
+
+def test_the_copied_open_data_is_all_there():
+    # The tests below are parametrised over these folders: none may go missing unnoticed.
+    assert len(FOLDERS) == 5
+    assert sum((OPENDATA / name / "votes.csv").exists() for name in FOLDERS) == 4
 
 
 @pytest.mark.parametrize("name", FOLDERS)
