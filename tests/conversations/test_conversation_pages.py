@@ -401,3 +401,18 @@ def test_closing_reaches_votes_within_the_vote_cache_time(client, monkeypatch):
     response = client.post(url, {"statement": second.pk, "value": "1"}, follow=True)
     assert "not open for votes" in response.content.decode()
     assert Vote.objects.count() == 1
+
+
+def test_a_private_vote_asks_who_may_take_part_once(client):
+    """The door checks VIEW and then TAKE_PART, which asks VIEW again: decided once."""
+    conversation, _ = open_conversation(visibility=Visibility.PRIVATE, statements=5)
+    client.post(
+        reverse("conversations:join", args=[conversation.join_code]),
+        {"display_name": "G", "sector": "other"},
+    )
+    url = reverse("conversations:vote", args=[conversation.pk])
+    with CaptureQueriesContext(connection) as captured:
+        client.post(url, {"statement": conversation.statements.first().pk, "value": "1"})
+    admitting = [q for q in captured if q["sql"].startswith("SELECT 1 AS")]
+    assert len(admitting) == 1 and "conversations_voter" in admitting[0]["sql"]
+    assert Vote.objects.count() == 1

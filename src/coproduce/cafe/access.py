@@ -47,7 +47,16 @@ def carded_participant(visitor: Visitor, cafe: Cafe) -> Participant | None:
 
 
 def participant_of(visitor: Visitor, cafe: Cafe) -> Participant | None:
-    """This visitor's place in the café: from their card, their account or their guest."""
+    """This visitor's place in the café: from their card, their account or their guest.
+
+    The door, the note rules and the page all ask; within a request it is looked up once."""
+    key = ("cafe participant", cafe.pk)
+    if key not in visitor.found:
+        visitor.found[key] = _look_up_participant(visitor, cafe)
+    return visitor.found[key]
+
+
+def _look_up_participant(visitor: Visitor, cafe: Cafe) -> Participant | None:
     found = carded_participant(visitor, cafe)
     if found is not None:
         return found

@@ -75,6 +75,11 @@ class Visitor:
         self.user = user if user is not None else AnonymousUser()
         self.request = request
         self._guest = guest
+        # Decisions taken for this request, so a door's VIEW check and the action's rule (which
+        # often asks VIEW again) query once. Only within a request: nothing changes under it.
+        self.decided: dict[tuple, bool] = {}
+        # What rules looked up about this visitor (their place in a café), for the same reason.
+        self.found: dict[tuple, object] = {}
 
     @classmethod
     def of(cls, request) -> "Visitor":
@@ -159,6 +164,15 @@ def can(who, action: Action, obj=None) -> bool:
         return visitor.is_authenticated
     if visitor.is_admin:
         return True
+    key = (action, type(obj), getattr(obj, "pk", None))
+    if visitor.request is None or key[2] is None:
+        return _decide(visitor, action, obj)
+    if key not in visitor.decided:
+        visitor.decided[key] = _decide(visitor, action, obj)
+    return visitor.decided[key]
+
+
+def _decide(visitor: Visitor, action: Action, obj) -> bool:
     decide = _rules.get((type(obj), action))
     if decide is not None:
         return decide(visitor, obj)
