@@ -8,7 +8,7 @@ what they should, and that nobody outside a private coalition reads any of its t
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
@@ -81,10 +81,6 @@ def for_everyone(outcome: str) -> Expect:
     return lambda visitor, w: outcome
 
 
-def runners_in_view(w: World) -> frozenset:
-    return RUN & sees_coalition(w)
-
-
 @dataclass
 class Case:
     """One object behind a URL pattern: how to reach it, and what each visitor may do."""
@@ -95,11 +91,6 @@ class Case:
     data: Callable[[World, str], dict] = lambda w, visitor: {}
     reveals: frozenset = frozenset()  # what a visitor holding the link's secret may read
     label: str = ""
-
-
-@dataclass
-class Pattern:
-    cases: list[Case] = field(default_factory=list)
 
 
 def one(**kwargs) -> list[Case]:
@@ -257,10 +248,6 @@ def sees_conversation(w):
 
 def sees_linked(w):
     return sees_workshop(w)
-
-
-def table_writers(w):
-    return (RUN & sees_coalition(w)) | {REGISTRANT}
 
 
 def _job_cases(name: str) -> list[Case]:

@@ -36,7 +36,7 @@ PUBLIC, SIGNED_IN, ENTER = "public", "signed_in", "enter"
 OPEN_DOORS = frozenset({PUBLIC, ENTER})
 
 Authority = Callable[..., None]  # (request, action, obj): returns when allowed, raises if not
-_authority: list[Authority] = []
+_authority: Authority | None = None
 
 
 class NeedsLogin(Exception):
@@ -45,7 +45,8 @@ class NeedsLogin(Exception):
 
 def set_authority(authority: Authority) -> None:
     """Who decides the actions beyond the three open doors (registered at start-up)."""
-    _authority[:] = [authority]
+    global _authority
+    _authority = authority
 
 
 def authorize(request, action: str, obj=None) -> None:
@@ -56,9 +57,9 @@ def authorize(request, action: str, obj=None) -> None:
         if not request.user.is_authenticated:
             raise NeedsLogin
         return
-    if not _authority:
+    if _authority is None:
         raise ImproperlyConfigured(f"No authority decides {action!r}: is coalitions installed?")
-    _authority[0](request, action, obj)
+    _authority(request, action, obj)
 
 
 @dataclass(frozen=True)
