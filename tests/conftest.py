@@ -1,4 +1,8 @@
 import os
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 
@@ -64,3 +68,57 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Plans that cannot be proved optimal search until this limit; tests check validity.
     settings.CAFE_SOLVER_SECONDS = 1.0
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis server of the tests' own, on a free port, gone when the session ends.
+
+    The tests never rely on a Redis the machine happens to run; ./scripts/test installs
+    redis-server like Chromium, so this is there wherever the suite runs.
+    """
+    server = shutil.which("redis-server")
+    assert server, (
+        "The tests need redis-server (Debian package redis-server); ./scripts/test installs it."
+    )
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen) -> None:
+    # Readiness, not speed: the loop ends when Redis answers or has exited.
+    while process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"redis-server exited with status {process.returncode}")

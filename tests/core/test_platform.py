@@ -176,14 +176,14 @@ def test_chart_with_no_data_draws_no_bars():
     assert "<rect" not in svg and svg.endswith("</svg>")
 
 
-def test_redis_cache_for_production_works(settings):
+def test_redis_cache_for_production_works(settings, redis_url):
     """REDIS_URL switches the cache (rate limits, sessions) to Redis; the client must be there."""
     from django.core.cache import caches
 
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/7",
+            "LOCATION": redis_url,
         }
     }
     cache = caches.create_connection("default")
