@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.core.fields import CleanCharField, CleanTextField
+from coproduce.core.fields import CleanCharField, CleanTextField, EmailAddressField
 from coproduce.people.models import NAME_MAX, City, Organisation
 
 
@@ -97,7 +97,7 @@ class Invitation(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
     # With an address the link is sent there and only the account with that address may use
     # it, so a forwarded or leaked link is worthless to anyone else.
-    email = models.EmailField(
+    email = EmailAddressField(
         _("for (optional)"),
         blank=True,
         help_text=_(

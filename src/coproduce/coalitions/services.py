@@ -109,7 +109,7 @@ def invitation_refusal(invitation: Invitation, person) -> str | None:
     if (
         invitation.email
         and getattr(person, "is_authenticated", False)
-        and person.email.lower() != invitation.email.lower()
+        and person.email != invitation.email
     ):
         return _(
             "This invitation is for another email address. Log in with the account it was "

@@ -36,3 +36,22 @@ class CleanTextField(_CleanMixin, models.TextField):
     """Text that may span lines (notes, statements, descriptions)."""
 
     multiline = True
+
+
+def normalise_email(value: str) -> str:
+    """The one spelling of an address we store and match: trimmed and lower case.
+
+    Mail servers treat the part before @ as case-sensitive in theory, but no provider people
+    use does, and two accounts for "Ann@x.org" and "ann@x.org" would only ever be a mistake.
+    """
+    return clean_text(value, multiline=False).strip().lower()
+
+
+class EmailAddressField(_CleanMixin, models.EmailField):
+    """An email address stored normalised, so lookups match exactly and use the plain index."""
+
+    def _clean(self, value):
+        return normalise_email(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return self._clean(super().to_python(value))

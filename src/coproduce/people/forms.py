@@ -3,6 +3,7 @@ from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.fields import normalise_email
 from coproduce.core.mail import can_send_email
 from coproduce.core.tasks import send_email
 
@@ -15,8 +16,8 @@ class SignupForm(BaseUserCreationForm):
         fields = ["full_name", "email", "sector"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if Person.objects.filter(email__iexact=email).exists():
+        email = normalise_email(self.cleaned_data["email"])
+        if Person.objects.filter(email=email).exists():
             raise forms.ValidationError(_("An account with this email address already exists."))
         return email
 

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.core.fields import CleanCharField, CleanTextField
+from coproduce.core.fields import CleanCharField, CleanTextField, EmailAddressField, normalise_email
 
 from .sectors import Sector
 
@@ -55,7 +55,7 @@ class PersonManager(BaseUserManager):
     def create_user(self, email: str, password: str | None = None, **fields) -> "Person":
         if not email:
             raise ValueError("A person needs an email address.")
-        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person = self.model(email=normalise_email(email), **fields)
         person.set_password(password)
         person.save(using=self._db)
         return person
@@ -65,13 +65,13 @@ class PersonManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, email: str) -> "Person":
-        return self.get(email__iexact=email)
+        return self.get(email=normalise_email(email))
 
 
 class Person(AbstractBaseUser, PermissionsMixin):
     """Someone with an account. Logs in with an email address."""
 
-    email = models.EmailField(_("email address"), unique=True)
+    email = EmailAddressField(_("email address"), unique=True)
     full_name = CleanCharField(_("name"), max_length=NAME_MAX)
     organisation = models.ForeignKey(
         Organisation,
