@@ -289,14 +289,35 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Errors an operator must see: a 500's traceback goes to stderr (or LOG_FILE), and by email to
+# ADMINS (comma-separated addresses) when they are set, whatever DEBUG says: Django's own
+# default prints nothing in production. SERVER_EMAIL is who those messages come from.
+ADMINS = _env_list("ADMINS", "")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+_LOG_HANDLERS = ["log", "mail_admins"]  # the second sends nothing while ADMINS is empty
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "log": (
+            {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": os.environ["LOG_FILE"],
+                "formatter": "plain",
+            }
+            if os.environ.get("LOG_FILE")
+            else {"class": "logging.StreamHandler", "formatter": "plain"}  # stderr
+        ),
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
     "loggers": {
-        "django.tasks": {"handlers": ["console"], "level": "INFO"},
-        "django_tasks_db": {"handlers": ["console"], "level": "INFO"},
-        "coproduce": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Server errors (with their traceback) and refused requests (warnings).
+        "django.request": {"handlers": _LOG_HANDLERS, "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": _LOG_HANDLERS, "level": "WARNING", "propagate": False},
+        "django.tasks": {"handlers": ["log"], "level": "INFO"},
+        "django_tasks_db": {"handlers": ["log"], "level": "INFO"},
+        "coproduce": {"handlers": _LOG_HANDLERS, "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
 
