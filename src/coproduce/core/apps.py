@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import checks, routes  # noqa: F401  (register the deployment and door checks)
+        from . import checks, converters, routes  # noqa: F401  (deployment and door checks)
+
+        converters.register()  # before any URL module loads

@@ -18,7 +18,7 @@ OWN_DOOR_NAMESPACES = {"admin"}
 
 @dataclass(frozen=True)
 class Route:
-    pattern: str  # the whole route, e.g. "cafe/<int:cafe_id>/plan/"
+    pattern: str  # the whole route, e.g. "cafe/<id:cafe_id>/plan/"
     name: str  # "namespace:name"
     namespace: str
     callback: object

@@ -5,6 +5,6 @@ from . import views
 app_name = "jobs"
 
 urlpatterns = [
-    path("<int:job_id>/", views.detail, name="detail"),
-    path("<int:job_id>/file/", views.download, name="download"),
+    path("<id:job_id>/", views.detail, name="detail"),
+    path("<id:job_id>/file/", views.download, name="download"),
 ]

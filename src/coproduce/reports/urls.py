@@ -8,9 +8,9 @@ urlpatterns = [
     path("report.css", views.report_css, name="css"),
     path("<slug:slug>/", views.edit, name="edit"),
     path("<slug:slug>/publish/", views.publish, name="publish"),
-    path("<slug:slug>/v/<int:number>/", views.version, name="version"),
+    path("<slug:slug>/v/<id:number>/", views.version, name="version"),
     path(
-        "<slug:slug>/v/<int:number>/download/<str:fmt>/",
+        "<slug:slug>/v/<id:number>/download/<str:fmt>/",
         views.download_version,
         name="download_version",
     ),

@@ -15,7 +15,7 @@ urlpatterns = [
     path("workshops/<slug:slug>/cancel/", views.cancel, name="cancel"),
     path("workshops/<slug:slug>/desk/", views.desk, name="desk"),
     path(
-        "workshops/<slug:slug>/desk/<int:registration_id>/check-in/",
+        "workshops/<slug:slug>/desk/<id:registration_id>/check-in/",
         views.check_in,
         name="check_in",
     ),
