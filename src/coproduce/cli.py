@@ -37,8 +37,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if command == "serve":
         return serve(rest)
-    if command == "worker":
-        command, rest = "db_worker", rest
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["coproduce", command, *rest])

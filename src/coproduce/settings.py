@@ -327,6 +327,13 @@ CAFE_SOLVER_SECONDS = float(os.environ.get("CAFE_SOLVER_SECONDS", "20"))
 # A new vote asks for a new opinion map this many seconds later; votes meanwhile share it.
 OPINION_MAP_DELAY_SECONDS = float(os.environ.get("OPINION_MAP_DELAY_SECONDS", "3"))
 
+# Background jobs (see docs/jobs.md): a running job holds a lease its worker renews; a job whose
+# lease ran out (its worker died) is started again, at most JOB_MAX_ATTEMPTS runs in all. A
+# finished job's file is deleted JOB_FILE_DAYS days after the job finished.
+JOB_LEASE_SECONDS = float(os.environ.get("JOB_LEASE_SECONDS", "180"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+JOB_FILE_DAYS = float(os.environ.get("JOB_FILE_DAYS", "30"))
+
 # How many attempts a client may make in a window before being refused (see core.ratelimit):
 # django-ratelimit rates, "count/period" with a period such as 20m; counted per address (IPv6:
 # per /64) unless said otherwise. The arithmetic behind the join limits is in docs/security.md.

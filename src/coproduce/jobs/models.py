@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coproduce.coalitions.models import Coalition
 from coproduce.core.fields import CleanCharField
@@ -18,6 +19,13 @@ class Job(models.Model):
         RUNNING = "running", _("Working")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        """Failures with a reason a person can act on, shown instead of the technical error."""
+
+        NONE = "", _("None")
+        WORKER_STOPPED = "worker_stopped", _("The worker stopped too often")
+        DISK_FULL = "disk_full", _("The server's disk was full")
 
     kind = models.CharField(max_length=60)
     # What the job is about and which state of it, e.g. "workshop:4:report:pdf:<hash>", so a
@@ -43,6 +51,14 @@ class Job(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
+    failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
+    # How many times a worker has taken the job; it is also the token of the current run, so a
+    # worker that lost its lease can no longer write progress or a result.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Until when the running job's worker is presumed alive; it renews the lease as it works.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the file was deleted to free space (JOB_FILE_DAYS after the job finished).
+    file_expired_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -69,3 +85,32 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.progress)
+
+    @property
+    def restarts(self) -> int:
+        """How many times the job was started again after its worker stopped."""
+        return max(self.attempts - 1, 0)
+
+    @property
+    def failure_reason(self) -> str:
+        """What went wrong, in words for the person who asked for the job."""
+        if self.failure == self.Failure.WORKER_STOPPED:
+            return ngettext(
+                "The worker stopped %(count)d time while doing this, so it was not started "
+                "again. Try again later; if it happens again, tell the site's administrator.",
+                "The worker stopped %(count)d times while doing this, so it was not started "
+                "again. Try again later; if it happens again, tell the site's administrator.",
+                self.attempts,
+            ) % {"count": self.attempts}
+        if self.failure == self.Failure.DISK_FULL:
+            return str(
+                _(
+                    "There was no room left on the server's disk to keep the file. "
+                    "Tell the site's administrator."
+                )
+            )
+        return ""
+
+    @property
+    def file_days(self) -> int:
+        return round(settings.JOB_FILE_DAYS)

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 
 from coproduce.coalitions.permissions import coalition_of
 
@@ -24,17 +28,10 @@ def start_job(
     version) may follow the job and take its file: the same question the page that started
     it asked. Reusing by fingerprint is what keeps a finished document until its subject
     changes (the fingerprint carries its state), and stops a double click from doing the work
-    twice.
+    twice. A job whose file has expired, or is about to, is not handed back.
     """
-    if reuse:
-        existing = (
-            Job.objects.filter(fingerprint=fingerprint)
-            .filter(~Q(status=Job.Status.FAILED))
-            .order_by("-created_at")
-            .first()
-        )
-        if existing:
-            return existing
+    if reuse and (existing := reusable(fingerprint)):
+        return existing
     job = Job.objects.create(
         kind=kind,
         fingerprint=fingerprint,
@@ -49,3 +46,16 @@ def start_job(
     run_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+def reusable(fingerprint: str) -> Job | None:
+    """The latest job for this fingerprint that is queued, running, or done with a file that
+    has not expired (nor will before the sweep gets to it)."""
+    fresh_since = timezone.now() - timedelta(days=settings.JOB_FILE_DAYS)
+    return (
+        Job.objects.filter(fingerprint=fingerprint, file_expired_at=None)
+        .exclude(status=Job.Status.FAILED)
+        .filter(Q(finished_at=None) | Q(finished_at__gte=fresh_since))
+        .order_by("-created_at")
+        .first()
+    )

@@ -1,0 +1,83 @@
+"""`coproduce worker`: django-tasks-db's worker, plus the jobs' regular sweep.
+
+The sweep (jobs/sweep.py) takes back jobs whose worker died and deletes old job files. Every
+worker sweeps, from a thread, so it happens with nobody doing anything as long as one worker
+runs; two workers sweeping at once do no harm, as each change is a conditional UPDATE.
+"""
+
+import logging
+import os
+import threading
+
+from django.core.management.base import CommandError
+from django.db import close_old_connections, connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_tasks_db.management.commands import db_worker
+
+from coproduce.jobs.sweep import sweep, sweep_interval
+
+logger = logging.getLogger("coproduce.jobs")
+
+
+def sweep_safely() -> None:
+    close_old_connections()  # as the worker does when it wakes: drop a broken connection
+    try:
+        sweep()
+    except Exception:
+        # A locked SQLite file, a database restart: the worker goes on; the next sweep retries.
+        logger.exception("The job sweep failed; trying again in %.0f s", sweep_interval())
+
+
+def sweep_until(stopped: threading.Event) -> None:
+    try:
+        while not stopped.wait(sweep_interval()):
+            sweep_safely()
+    finally:
+        connection.close()  # this thread's own connection
+
+
+class SweepingWorker(db_worker.Worker):
+    """Sweeps once on start (in batch mode, only then), and every few seconds while it runs."""
+
+    def run(self) -> None:
+        sweep_safely()
+        if self.batch:
+            return super().run()
+        stopped = threading.Event()
+        threading.Thread(target=sweep_until, args=(stopped,), name="job-sweep", daemon=True).start()
+        try:
+            return super().run()
+        finally:
+            stopped.set()
+
+
+class Command(db_worker.Command):
+    help = (
+        "Run the background worker: tasks from the database queue, and a regular sweep that "
+        "starts again the jobs whose worker stopped and deletes expired job files."
+    )
+
+    def handle(self, *, verbosity: int, reload: bool, **options) -> None:
+        self.configure_logging(verbosity)
+        worker = SweepingWorker(**worker_options(**options))
+        if reload and not worker.batch:
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                worker.configure_signals()  # only the reloaded child runs the worker
+            run_with_reloader(worker.run)
+        else:
+            worker.configure_signals()
+            worker.run()
+
+
+def worker_options(*, queue_name: str, exclude_queues: str, **options) -> dict:
+    """The Worker's arguments from the command's options, as db_worker reads them."""
+    queue_names = queue_name.split(",")
+    excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
+    if excluded_queue_names and "*" not in queue_names:
+        raise CommandError("--exclude-queues can only be used with --queue-name=*")
+    names = ["interval", "batch", "backend_name", "startup_delay", "max_tasks", "worker_id"]
+    return {
+        "queue_names": queue_names,
+        "excluded_queue_names": excluded_queue_names,
+        **{name: options[name] for name in names},
+    }
