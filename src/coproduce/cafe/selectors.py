@@ -106,23 +106,25 @@ def route_label(seats: list[Seat]) -> str:
     return "-".join(str(seat.table.order) for seat in seats)
 
 
-def my_state(cafe: Cafe, participant: Participant) -> dict:
-    seats = list(
-        participant.seats.select_related("table__host__registration", "table__topic").order_by(
-            "round_number"
-        )
-    )
-    by_round = {seat.round_number: seat for seat in seats}
+def my_state(cafe: Cafe, participant: Participant, *, route: bool = True) -> dict:
+    """Where the participant sits now and what the table discusses; with `route`, their table
+    in every round too. Without it (the page's refresh every few seconds), one seat is read."""
     shown = cafe.shown_round
-    seat = by_round.get(shown)
-    return {
+    seats = participant.seats.select_related("table__host__registration", "table__topic")
+    if route:
+        seats = list(seats.order_by("round_number"))
+        seat = next((s for s in seats if s.round_number == shown), None)
+    else:
+        seat = seats.filter(round_number=shown).first()
+    state = {
         "participant": participant,
         "seat": seat,
         "question": question_of(cafe, seat.table, shown) if seat else None,
         "is_host": seat is not None and seat.table.host_id == participant.pk,
-        "seats": seats,
-        "route": route_label(seats),
     }
+    if route:
+        state.update(seats=seats, route=route_label(seats))
+    return state
 
 
 def harvest_groups(cafe: Cafe, by: str) -> list[dict]:

@@ -1,10 +1,14 @@
 """The café's rules of play: setting it up, seating (through the pure engine), rounds, notes.
 
 The seating engine (`seating/`) knows nothing of Django; this module turns the café's rows
-into an engine `Problem` and the engine's `Plan` back into seats.
+into an engine `Problem` and the engine's `Plan` back into seats. The engine (OR-Tools, NumPy)
+is imported by the functions that plan, not here: pages that only read a café never load it.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -16,9 +20,11 @@ from coproduce.core.uploads import ImageRefused, clean_image
 from coproduce.people.sectors import Sector
 from coproduce.workshops.models import AgendaItem, Registration
 
-from . import seating
 from .models import Cafe, CafeRound, Note, Participant, Rule, Seat, Table
 from .selectors import question_of
+
+if TYPE_CHECKING:
+    from . import seating
 
 DEFAULT_TABLE_SIZE = 5
 
@@ -153,6 +159,8 @@ def seats_by_round(cafe: Cafe) -> list[dict[int, tuple[int, ...]]]:
 
 def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
     """The café as a seating problem. Raises seating.ProblemError naming who or what is wrong."""
+    from . import seating
+
     present = list(cafe.participants.filter(present=True).select_related("registration"))
     hosts = {}
     if cafe.host_mode == Cafe.HostMode.FIXED:
@@ -190,6 +198,8 @@ def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
 def why_not_plannable(cafe: Cafe) -> str | None:
     """What stops the café being seated as it stands (the obstacle, in words), or None.
     Cheap: no solving."""
+    from . import seating
+
     if not cafe.tables.exists():
         return _("Add at least one table.")
     try:
@@ -205,6 +215,8 @@ def make_plan(
     """Seat every round not yet held. Before the café starts that is all of them; on the day,
     the remaining rounds are re-planned around no-shows and late arrivals, keeping as many
     printed seats as possible."""
+    from . import seating
+
     replanning = cafe.has_started or cafe.seats.exists()
     problem = build_problem(cafe, keep_history=cafe.has_started)
     if progress:

@@ -234,16 +234,19 @@ def personal(request, participant):
 
 @door(get=Action.VIEW, find=find_cafe)
 def mine(request, cafe):
+    """A participant's page; it asks every few seconds (htmx) where to sit now, and that
+    refresh reads a handful of rows and writes nothing, not even the session."""
+    polling = bool(request.headers.get("HX-Request"))
     participant = participant_for(request, cafe)
     if participant is None:
+        if polling:  # no longer in the café: load the whole page, which says so (once)
+            response = HttpResponse()
+            response["HX-Redirect"] = request.path
+            return response
         messages.error(request, _("You are not in this café. Ask the facilitator to add you."))
         return redirect(cafe.workshop)
-    return _my_page(request, cafe, participant)
-
-
-def _my_page(request, cafe, participant):
-    context = {**_base(cafe, "mine"), **selectors.my_state(cafe, participant)}
-    if request.headers.get("HX-Request"):
+    context = {**_base(cafe, "mine"), **selectors.my_state(cafe, participant, route=not polling)}
+    if polling:
         return render(request, "cafe/mine.html#now", context)
     return render(request, "cafe/mine.html", context)
 

@@ -8,7 +8,7 @@ class ConversationAdmin(admin.ModelAdmin):
     list_display = ["question", "coalition", "workshop", "created_at", "map_computed_at"]
     list_filter = ["coalition"]
     search_fields = ["question"]
-    exclude = ["map_state", "map_data"]
+    exclude = ["map_state", "map_data", "map_figures", "map_priorities"]
 
 
 @admin.register(Statement)

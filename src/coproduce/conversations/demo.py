@@ -8,7 +8,6 @@ vote on statements about coproduction, split between a consultative and a transf
 from coproduce.people.models import Guest
 
 from . import services
-from .maps import compute_map
 from .models import Conversation
 
 QUESTION = "What does coproducing the city mean to you?"
@@ -52,4 +51,6 @@ def demo_conversation(workshop) -> None:
             if (index + number) % 7 == 6:
                 continue  # not everyone votes on everything
             services.cast_vote(voter, statement.pk, t_vote if transformative else c_vote)
+    from .maps import compute_map  # the maths (NumPy, SciPy): loaded when the demo is built
+
     compute_map(conversation)

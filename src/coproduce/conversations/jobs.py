@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from coproduce.jobs.tasks import attach
 
 from .models import Conversation
-from .polis import export_polis
 
 
 def export_job(job, progress) -> dict:
     """Params: ``conversation`` (its id) and ``raw`` (default False: formula-like text is
     escaped so the files are safe to open in a spreadsheet; True writes it as Pol.is does)."""
+    from .polis import export_polis  # NumPy and the opinion package: the worker's, not the web's
+
     conversation = Conversation.objects.get(pk=job.params["conversation"])
     progress(0.2, _("Writing the Pol.is files"))
     with tempfile.TemporaryDirectory() as folder:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .models import Conversation, Statement, Vote, Voter
 from .opinion import OpinionState, VoteMatrix, compute
 from .opinion.sectors import sector_lens
+from .selectors import figures, map_priorities
 
 
 def vote_matrix(conversation: Conversation) -> VoteMatrix:
@@ -58,6 +59,8 @@ def compute_map(conversation: Conversation) -> int:
         .values_list("pk", "sector")
     )
     data["sector_lens"] = sector_lens(matrix, result, sectors).to_dict() if result.k else None
+    # Counted here, once per map, so that pages polling the conversation count nothing.
+    counted = figures(conversation, clustered=result.participation.clustered)
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(
             map_data=data,
@@ -65,5 +68,7 @@ def compute_map(conversation: Conversation) -> int:
             map_computed_at=timezone.now(),
             map_votes=int(matrix.values.size),
             map_error="",
+            map_figures=counted,
+            map_priorities=map_priorities(data),
         )
     return result.k

@@ -56,6 +56,12 @@ class Conversation(models.Model):
     map_computed_at = models.DateTimeField(null=True, blank=True)
     map_votes = models.PositiveIntegerField(default=0)  # votes the map was computed from
     map_error = models.TextField(blank=True)
+    # Stored with the map, apart from it, so the busiest pages need not read the map itself:
+    # the participation figures counted when it was made (see selectors.count_figures), read
+    # by the facilitator's page every few seconds, and each statement's routing priority
+    # ({"statement id": priority}), read by every vote.
+    map_figures = models.JSONField(null=True, blank=True)
+    map_priorities = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("conversation")

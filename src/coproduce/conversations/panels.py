@@ -5,14 +5,15 @@ from django.db.models import Count
 from coproduce.coalitions.permissions import Action, can
 
 from .access import voter_of
-from .models import Conversation
+from .selectors import without_map
 
 SHOWN = 20
 
 
 def coalition_panel(request, coalition, role) -> dict:
     conversations = (
-        Conversation.objects.filter(coalition=coalition)
+        without_map()
+        .filter(coalition=coalition)
         .annotate(n_voters=Count("voters", distinct=True))
         .order_by("-created_at")[:SHOWN]
     )
@@ -23,7 +24,7 @@ def coalition_panel(request, coalition, role) -> dict:
 
 
 def workshop_panel(request, workshop, can_run: bool) -> dict | None:
-    conversations = list(Conversation.objects.filter(workshop=workshop).order_by("created_at"))
+    conversations = list(without_map().filter(workshop=workshop).order_by("created_at"))
     can_open = can(request.user, Action.RUN_CONVERSATION, workshop)
     if not conversations and not can_open:
         return None

@@ -53,7 +53,9 @@ def map_view(conversation: Conversation) -> dict | None:
     data = conversation.map_data
     if not data:
         return None
-    texts = {s.pk: s for s in conversation.statements.all()}
+    # Only the statements the map names (a few per group, the common ground, the divisive):
+    # one query of bounded size, however many statements the conversation has.
+    texts = conversation.statements.only("pk", "text").in_bulk(_named_statements(data))
 
     def statement(sid):
         return texts.get(sid)
@@ -97,6 +99,16 @@ def map_view(conversation: Conversation) -> dict | None:
         "participation": data.get("participation", {}),
     }
     return view
+
+
+def _named_statements(data: dict) -> set[int]:
+    """The statements the map's groups, common ground, divisive list and sector lens name."""
+    named = {r["statement"] for g in data["groups"] for r in g["representative"]}
+    for items in (data.get("common_ground") or {}).values():
+        named.update(c["statement"] for c in items)
+    named.update(d["statement"] for d in data.get("divisive", []))
+    named.update(d["statement"] for d in (data.get("sector_lens") or {}).get("splitting", []))
+    return named
 
 
 def _common_ground(data: dict, direction: str, statement) -> list[dict]:

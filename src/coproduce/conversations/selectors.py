@@ -7,6 +7,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 from .models import Conversation, Statement, Vote, Voter
 
 
+def without_map():
+    """Conversations without their map (`map_data`, as large as the room; only the map page
+    reads it) or its warm-start state (`map_state`, the worker's alone)."""
+    return Conversation.objects.defer("map_data", "map_state")
+
+
 def shown_statements(conversation: Conversation):
     """Statements participants see: accepted ones (meta included: they are routed, not mapped)."""
     return conversation.statements.filter(status=Statement.Status.ACCEPTED)
@@ -40,8 +46,14 @@ _NEW_PRIORITY = 1e6  # a statement newer than the map is shown soon, as in Pol.i
 
 
 def _priorities(conversation: Conversation) -> dict[int, float]:
-    data = conversation.map_data or {}
-    return {s["id"]: max(float(s["priority"]), 1e-9) for s in data.get("statements", [])}
+    # Stored beside the map (not read from it): a vote page never loads the map itself.
+    stored = conversation.map_priorities or {}
+    return {int(pk): max(float(priority), 1e-9) for pk, priority in stored.items()}
+
+
+def map_priorities(map_data: dict) -> dict[str, float]:
+    """Each statement's routing priority in a map, as `Conversation.map_priorities` keeps it."""
+    return {str(s["id"]): s["priority"] for s in map_data.get("statements", [])}
 
 
 def my_votes(voter: Voter):
@@ -53,36 +65,49 @@ def my_votes(voter: Voter):
     )
 
 
-def figures(conversation: Conversation) -> dict:
-    """Participation: visitors, voters, votes per voter, statements, writers, share clustered."""
-    visitors = conversation.voters.count()
+def count_figures(conversation: Conversation) -> dict:
+    """Participation counted from every vote and statement (seven queries): the worker does
+    it with each map and stores the result (`Conversation.map_figures`) for the pages."""
     votes = conversation.votes.filter(statement__status=Statement.Status.ACCEPTED)
-    voters = votes.values("voter").distinct().count()
-    n_votes = votes.count()
-    statements = shown_statements(conversation).count()
-    statements_total = conversation.statements.count()
     # Pol.is's summary counts statements somebody voted on; so do we, to compare.
-    voted_on = conversation.statements.filter(
-        Exists(Vote.objects.filter(statement=OuterRef("pk")))
-    ).count()
-    writers = (
-        conversation.statements.filter(author__isnull=False).values("author").distinct().count()
-    )
-    data = conversation.map_data or {}
-    clustered = data.get("participation", {}).get("clustered", 0)
+    voted_on = conversation.statements.filter(Exists(Vote.objects.filter(statement=OuterRef("pk"))))
+    writers = conversation.statements.filter(author__isnull=False).values("author").distinct()
     return {
-        "visitors": visitors,
-        "voters": voters,
-        "votes": n_votes,
-        "votes_per_voter": n_votes / voters if voters else 0.0,
-        "statements": statements,
-        "statements_total": statements_total,
-        "statements_voted_on": voted_on,
-        "writers": writers,
-        "share_writing": writers / voters if voters else 0.0,
+        "visitors": conversation.voters.count(),
+        "voters": votes.values("voter").distinct().count(),
+        "votes": votes.count(),
+        "statements": shown_statements(conversation).count(),
+        "statements_total": conversation.statements.count(),
+        "statements_voted_on": voted_on.count(),
+        "writers": writers.count(),
+    }
+
+
+def figures(conversation: Conversation, *, clustered: int | None = None) -> dict:
+    """Participation, counted now: visitors, voters, votes per voter, statements, writers, and
+    the share in opinion groups (`clustered`: how many voters the map grouped; by default the
+    stored map's)."""
+    counts = count_figures(conversation)
+    if clustered is None:
+        clustered = (conversation.map_data or {}).get("participation", {}).get("clustered", 0)
+    voters = counts["voters"]
+    return {
+        **counts,
+        "votes_per_voter": counts["votes"] / voters if voters else 0.0,
+        "share_writing": counts["writers"] / voters if voters else 0.0,
         "clustered": clustered,
         "share_clustered": clustered / voters if voters else 0.0,
     }
+
+
+def shown_figures(conversation: Conversation) -> dict | None:
+    """The figures a page shows while people vote: those the worker stored with the last map
+    (no counting here, however many votes), with the one figure that moves before anyone
+    votes, who has joined, counted now. None before the first map."""
+    stored = conversation.map_figures
+    if not stored:
+        return None
+    return {**stored, "visitors": conversation.voters.count()}
 
 
 def moderation_queue(conversation: Conversation):

@@ -141,9 +141,11 @@ def add_statement(voter: Voter, text: str) -> Statement:
         if conversation.moderation == Conversation.Moderation.PRE
         else Statement.Status.ACCEPTED
     )
-    return Statement.objects.create(
+    statement = Statement.objects.create(
         conversation=conversation, text=text, author=voter, status=status
     )
+    schedule_map(conversation.pk)  # the figures stored with the map count statements too
+    return statement
 
 
 # Moderation ----------------------------------------------------------------------------------

@@ -25,8 +25,16 @@ VOTERS_PAGE_SIZE = 100
 
 
 def find_conversation(request, conversation_id: int) -> Conversation:
+    """The conversation without its map: a vote routes by the priorities stored beside it."""
     return get_object_or_404(
-        Conversation.objects.select_related("coalition", "workshop"), pk=conversation_id
+        selectors.without_map().select_related("coalition", "workshop"), pk=conversation_id
+    )
+
+
+def find_conversation_with_map(request, conversation_id: int) -> Conversation:
+    return get_object_or_404(
+        Conversation.objects.select_related("coalition", "workshop").defer("map_state"),
+        pk=conversation_id,
     )
 
 
@@ -53,7 +61,8 @@ def find_conversation_by_code(request, code: str) -> Conversation:
     """The conversation a code names. Wrong codes count against the visitor's allowance, a
     room's typos gently (see core.codes)."""
     codes.check_attempt(request)
-    conversation = Conversation.objects.filter(join_code=codes.normalise_code(code)).first()
+    found = selectors.without_map().filter(join_code=codes.normalise_code(code))
+    conversation = found.first()
     if conversation is None:
         codes.count_wrong(request, code)
         raise Http404
@@ -81,25 +90,28 @@ def create(request, coalition):
     return render(request, "conversations/form.html", {"form": form, "coalition": coalition})
 
 
-@door(get=Action.VIEW, find=find_conversation)
+@door(get=Action.VIEW, find=find_conversation_with_map)
 def detail(request, conversation):
-    """The map and the figures; the facilitator's copy refreshes itself while people vote."""
+    """The map and the figures; the facilitator's copy refreshes itself while people vote.
+
+    The refresh (an htmx request) gets the live part alone, read from what the worker stored
+    with the map: a few queries however many votes there are, and nothing written."""
     can_run = can(request.user, Action.RUN_CONVERSATION, conversation)
     context = {
         "conversation": conversation,
         "coalition": conversation.coalition,
         "can_run": can_run,
         "map": map_view(conversation),
-        "figures": selectors.figures(conversation),
-        "voter": voter_of(request, conversation),
+        "figures": selectors.shown_figures(conversation),
     }
+    if request.headers.get("HX-Request"):
+        return render(request, "conversations/detail.html#live", context)
+    context["voter"] = voter_of(request, conversation)
     if can_run:
         context["join_url"] = request.build_absolute_uri(
             reverse("conversations:join", args=[conversation.join_code])
         )
         context["export_form"] = ExportForm()
-    if request.headers.get("HX-Request"):
-        return render(request, "conversations/detail.html#live", context)
     return render(request, "conversations/detail.html", context)
 
 

@@ -17,6 +17,8 @@ from coproduce.conversations.selectors import figures
 from coproduce.workshops.models import Registration, Workshop
 from coproduce.workshops.selectors import sector_counts
 
+from .models import WorkshopReport
+
 
 @dataclass
 class CafeNote:
@@ -132,10 +134,14 @@ def new_people_met(cafe: Cafe) -> list[int]:
 
 
 def _conversation(workshop: Workshop) -> ConversationData | None:
-    conversation = Conversation.objects.filter(workshop=workshop).order_by("created_at").first()
+    conversations = Conversation.objects.filter(workshop=workshop).defer("map_state")
+    conversation = conversations.order_by("created_at").first()
     if conversation is None:
         return None
-    return ConversationData(conversation.question, figures(conversation), map_view(conversation))
+    # The figures the worker counted with the map, so the report's numbers and its map agree
+    # (and `fingerprint` follows both through the map's time); counted now before any map.
+    counted = conversation.map_figures or figures(conversation)
+    return ConversationData(conversation.question, counted, map_view(conversation))
 
 
 def _funnel(workshop: Workshop, data: ReportData) -> dict[str, int]:
@@ -165,16 +171,30 @@ def _funnel(workshop: Workshop, data: ReportData) -> dict[str, int]:
 
 
 def fingerprint(workshop: Workshop) -> str:
-    """Changes whenever anything the report shows changes; keys the rendered files."""
+    """Changes whenever anything the report shows changes; keys the rendered files.
+
+    The café by its revision (counted up by every change to its tables, people or seats, so a
+    re-plan changes who met whom), its notes, the opinion map by the time it was made (its
+    figures are counted with it), and the report's themes by when they last changed."""
     parts = [
         workshop.updated_at.isoformat(),
         Registration.objects.filter(workshop=workshop).aggregate(
             n=Count("pk"), c=Count("checked_in_at"), s=Count("pk", filter=Q(status="cancelled"))
         ),
+        list(
+            Cafe.objects.filter(agenda_item__workshop=workshop)
+            .order_by("pk")
+            .values_list("pk", "revision")
+        ),
         Note.objects.filter(cafe__agenda_item__workshop=workshop).aggregate(
             n=Count("pk"), t=Max("updated_at")
         ),
-        Conversation.objects.filter(workshop=workshop).aggregate(t=Max("map_computed_at")),
+        list(
+            Conversation.objects.filter(workshop=workshop)
+            .order_by("pk")
+            .values_list("pk", "question", "map_computed_at")
+        ),
+        list(WorkshopReport.objects.filter(workshop=workshop).values_list("themes_changed_at")),
         [(o.pk, o.text) for o in workshop.desired_outcomes.all()],
         [(c.pk, c.text) for c in workshop.conclusions.all()],
         [(c.pk, c.name, c.is_organiser) for c in workshop.contributors.all()],

@@ -126,12 +126,23 @@ def draft_preview(report: WorkshopReport, user=None) -> ReportVersion:
     return ReportVersion(report=report, number=number, texts=texts, created_by=user)
 
 
+@transaction.atomic
 def draft_of(report: WorkshopReport, user=None) -> ReportVersion:
-    """The version being edited, saved: a new draft starts from the last version's text."""
+    """The version being edited, saved: a new draft starts from the last version's text.
+
+    Two organisers saving at once must not both number a new draft "last + 1": the report's
+    row is locked first, so the second waits and then finds the draft the first made."""
+    _lock(report.pk)
     draft = draft_preview(report, user)
     if draft.pk is None:
         draft.save()
     return draft
+
+
+def _lock(report_id: int) -> None:
+    """Hold the report's row until the transaction ends (PostgreSQL; SQLite's transactions
+    here begin IMMEDIATE, which already serialises writers)."""
+    list(WorkshopReport.objects.select_for_update().filter(pk=report_id).values_list("pk"))
 
 
 def save_texts(version: ReportVersion, texts: dict[str, str]) -> None:
@@ -145,7 +156,12 @@ def save_texts(version: ReportVersion, texts: dict[str, str]) -> None:
 
 @transaction.atomic
 def publish(version: ReportVersion, *, visibility: str, html: str) -> ReportVersion:
-    """Publish the draft as it reads now; it stays readable as it was after later versions."""
+    """Publish the draft as it reads now; it stays readable as it was after later versions.
+
+    Read again under the report's lock: of two organisers publishing the same draft at once,
+    the second is told it is already published, and a draft started meanwhile waits."""
+    _lock(version.report_id)
+    version.refresh_from_db(fields=["published_at"])
     if not version.is_draft:
         raise ReportError(_("This version is already published."))
     version.visibility = visibility

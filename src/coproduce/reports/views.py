@@ -52,7 +52,8 @@ def edit(request, workshop):
     # Reading the page writes nothing: the report and its next draft exist once saved.
     report = services.report_of(workshop)
     draft = services.draft_preview(report, request.user)
-    initial = {**default_texts(gather(workshop)), **draft.texts}
+    data = gather(workshop)  # once: the form's defaults and the preview both come from it
+    initial = {**default_texts(data), **draft.texts}
     form = SectionTextsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         draft = services.draft_of(services.report_for(workshop), request.user)
@@ -66,10 +67,10 @@ def edit(request, workshop):
         "draft": draft,
         "form": form,
         "publish_form": PublishForm(instance=draft),
-        "preview": article_html(workshop, draft),
+        "preview": article_html(workshop, draft, data=data, report=report),
         "versions": report.versions.exclude(published_at=None) if report.pk else [],
         "formats": list(FORMATS),
-        "notes_without_themes": bool(services.harvest_notes(workshop)) and not report.themes,
+        "notes_without_themes": not report.themes and bool(services.harvest_notes(workshop)),
     }
     return render(request, "reports/edit.html", context)
 
@@ -82,9 +83,13 @@ def publish(request, workshop):
     if not form.is_valid():
         messages.error(request, _("Choose who can read it."))
         return redirect("reports:edit", workshop.slug)
-    services.publish(
-        draft, visibility=form.cleaned_data["visibility"], html=article_html(workshop, draft)
-    )
+    try:
+        services.publish(
+            draft, visibility=form.cleaned_data["visibility"], html=article_html(workshop, draft)
+        )
+    except services.ReportError as error:  # published by someone else a moment ago
+        messages.error(request, str(error))
+        return redirect("reports:edit", workshop.slug)
     messages.success(
         request, _("Version %(n)s is published on the coalition's page.") % {"n": draft.number}
     )

@@ -87,12 +87,17 @@ def workshop_create(request, coalition):
 
 @door(get=Action.VIEW, find=find_workshop)
 def workshop_detail(request, workshop):
+    can_run = can(request.user, Action.RUN_WORKSHOP, workshop)
+    if request.headers.get("HX-Request") and request.GET.get("part") == "participation":
+        # The facilitator's copy refreshes its counts every few seconds: those alone.
+        context = {"workshop": workshop, "can_run": can_run, **_participation_context(workshop)}
+        return render(request, "workshops/detail.html#participation", context)
     guest = current_guest(request)
     context = {
         "workshop": selectors.workshop_page_data(workshop),
         "coalition": workshop.coalition,
         "can_plan": can(request.user, Action.PLAN_WORKSHOP, workshop),
-        "can_run": can(request.user, Action.RUN_WORKSHOP, workshop),
+        "can_run": can_run,
         "my_registration": selectors.registration_of(workshop, request.user, guest),
         "registration_form": PersonRegistrationForm(initial={"sector": _profile_sector(request)}),
         "join_url": request.build_absolute_uri(
@@ -103,8 +108,6 @@ def workshop_detail(request, workshop):
     context["panels"] = workshop_panels(request, context["workshop"], context["can_run"])
     if workshop.capacity is not None:
         context["places_left"] = max(workshop.capacity - context["totals"]["registered"], 0)
-    if request.headers.get("HX-Request") and request.GET.get("part") == "participation":
-        return render(request, "workshops/detail.html#participation", context)
     return render(request, "workshops/detail.html", context)
 
 
