@@ -128,6 +128,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the session or the user: a database that cannot be reached
+    # is answered with a 503 retry page, never a traceback.
+    "coproduce.core.middleware.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,11 +167,17 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'coproduce.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        # A health check costs a round trip at the start of every request; with it off, the
-        # first request after a database restart fails once and the connection is renewed.
-        conn_health_checks=_env_bool("DB_HEALTH_CHECKS"),
+        # A kept connection is checked (one round trip) before each request reuses it, so
+        # after a database restart no request fails on a connection that died meanwhile.
+        conn_health_checks=_env_bool("DB_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer must not hold a request for the system's TCP
+    # timeout (minutes): give up connecting after a few seconds and show the retry page.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {
