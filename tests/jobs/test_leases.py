@@ -204,3 +204,42 @@ def test_progress_after_the_job_was_taken_back_stops_the_run():
     with pytest.raises(JobLost):
         _progress_of(job)(0.3, "Too late")
     assert Job.objects.get(pk=job.pk).message == ""
+
+
+def test_the_worker_carries_on_through_a_database_outage(monkeypatch, caplog):
+    """django-tasks-db's loop ends at the first database error; ours waits and goes on."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    from coproduce.jobs.management.commands import worker as worker_command
+
+    attempts = []
+
+    def loop_that_meets_an_outage(self):
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise OperationalError("connection failed: Connection refused")
+
+    monkeypatch.setattr(db_worker.Worker, "run", loop_that_meets_an_outage)
+    monkeypatch.setattr(worker_command, "OUTAGE_RETRY_SECONDS", 0)
+    runner = worker_command.SweepingWorker(
+        **worker_command.worker_options(
+            queue_name="default",
+            exclude_queues="",
+            interval=0.1,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="outage-test",
+        )
+    )
+    with caplog.at_level("WARNING", logger="coproduce.jobs"):
+        runner.run_through_outages()
+    assert len(attempts) == 3
+    assert "cannot be reached" in caplog.text
+
+    runner.running = False  # stopping: the error is not swallowed
+    attempts.clear()
+    with pytest.raises(OperationalError):
+        runner.run_through_outages()

@@ -8,15 +8,25 @@ runs; two workers sweeping at once do no harm, as each change is a conditional U
 import logging
 import os
 import threading
+import time
 
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connection
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
 from coproduce.jobs.sweep import sweep, sweep_interval
 
 logger = logging.getLogger("coproduce.jobs")
+
+# Seconds between attempts while the database cannot be reached (a restart takes a few).
+OUTAGE_RETRY_SECONDS = 2.0
 
 
 def sweep_safely() -> None:
@@ -46,9 +56,28 @@ class SweepingWorker(db_worker.Worker):
         stopped = threading.Event()
         threading.Thread(target=sweep_until, args=(stopped,), name="job-sweep", daemon=True).start()
         try:
-            return super().run()
+            return self.run_through_outages()
         finally:
             stopped.set()
+
+    def run_through_outages(self) -> None:
+        """django-tasks-db's loop ends the worker at the first database error (it forgives
+        only a locked SQLite file), so a database restart would leave no worker: maps, emails
+        and reports would wait for a person to notice. Drop the broken connections, wait a
+        moment, go on. A job cut off meanwhile comes back through its lease (jobs/sweep.py)."""
+        while True:
+            try:
+                return super().run()
+            except (OperationalError, InterfaceError) as error:
+                if not self.running:  # asked to stop meanwhile
+                    raise
+                logger.warning(
+                    "The database cannot be reached (%s); the worker tries again in %.0f s",
+                    str(error).strip().splitlines()[0] if str(error).strip() else error,
+                    OUTAGE_RETRY_SECONDS,
+                )
+                connections.close_all()
+                time.sleep(OUTAGE_RETRY_SECONDS)
 
 
 class Command(db_worker.Command):
