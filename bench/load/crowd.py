@@ -106,6 +106,7 @@ class Browser:
         self.room = room
         self.client = _client(room.base_url)
         self.cookies = dict(cookies or {})
+        self.etags: dict[str, str] = {}  # as a browser's cache keeps them, per address
         self.last_ok = False
 
     async def __aenter__(self):
@@ -122,6 +123,11 @@ class Browser:
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         if htmx:
             headers["HX-Request"] = "true"
+        if method == "GET" and path in self.etags:
+            # A browser revalidates what it kept (htmx polls go through its cache); a 304 is
+            # handed to the page as the kept 200.
+            headers["If-None-Match"] = self.etags[path]
+            expect = (*expect, 304)
         started = self.room.now()
         try:
             response = await self.client.request(method, path, data=data, headers=headers)
@@ -129,6 +135,8 @@ class Browser:
             self._log(kind, started, type(error).__name__, ok=False)
             return None
         self.cookies.update(response.cookies)
+        if method == "GET" and "ETag" in response.headers:
+            self.etags[path] = response.headers["ETag"]
         body = response.text
         self._log(
             kind,

@@ -89,6 +89,29 @@ def test_a_participants_cafe_poll_is_a_few_queries_however_big_the_cafe(client):
     assert counts[0] == counts[1] <= 6
 
 
+def test_an_unchanged_cafe_card_is_not_sent_again(client):
+    """The phone's browser revalidates its last card: 304 until the round or the plan moves."""
+    cafe = seated_cafe(8, 2, 0)
+    participant = cafe.participants.first()
+    client.post(participant.get_absolute_url())
+    mine = reverse("cafe:mine", args=[cafe.pk])
+    _, first = poll(client, mine)
+    tag = first["ETag"]
+    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(mine, headers={**POLL, "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert len(captured) < 6 and writes(captured) == []
+
+    cafe_services.advance_round(cafe)  # round 2: the card says where to go now
+    moved = client.get(mine, headers={**POLL, "If-None-Match": tag})
+    assert moved.status_code == 200 and "Round 2" in moved.content.decode()
+
+    cafe_services.mark_changed(cafe)  # a new plan or set-up
+    replanned = client.get(mine, headers={**POLL, "If-None-Match": moved["ETag"]})
+    assert replanned.status_code == 200
+
+
 def test_a_cafe_poll_from_someone_no_longer_in_it_reloads_the_page_once(client):
     cafe = seated_cafe(8, 2, 0)
     participant = cafe.participants.first()

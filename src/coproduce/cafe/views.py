@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from coproduce.coalitions.permissions import Action, Visitor, can
@@ -245,10 +247,39 @@ def mine(request, cafe):
             return response
         messages.error(request, _("You are not in this café. Ask the facilitator to add you."))
         return redirect(cafe.workshop)
-    context = {**_base(cafe, "mine"), **selectors.my_state(cafe, participant, route=not polling)}
     if polling:
-        return render(request, "cafe/mine.html#now", context)
+        return _poll_answer(request, cafe, participant)
+    context = {**_base(cafe, "mine"), **selectors.my_state(cafe, participant, route=True)}
     return render(request, "cafe/mine.html", context)
+
+
+def _poll_answer(request, cafe, participant):
+    """The "where do I sit now" card, or 304 when nothing it shows has changed.
+
+    What it shows depends only on the café's set-up and plan (its revision), the round, the
+    person and the language, so the phone's browser keeps the last card and asks whether it
+    changed: most of a room's polls are then answered without reading a seat or rendering."""
+    tag = '"{}"'.format(
+        "-".join(
+            str(part)
+            for part in (
+                cafe.pk,
+                cafe.revision,
+                cafe.current_round,
+                participant.pk,
+                translation.get_language(),
+            )
+        )
+    )
+    if tag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        context = {**_base(cafe, "mine"), **selectors.my_state(cafe, participant, route=False)}
+        response = render(request, "cafe/mine.html#now", context)
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"  # kept by the phone, always revalidated
+    patch_vary_headers(response, ["Cookie", "HX-Request", "Accept-Language"])
+    return response
 
 
 # Notes --------------------------------------------------------------------------------------------
