@@ -4,7 +4,15 @@ import json
 import subprocess
 import sys
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coproduce.cafe.seating import cli
+from coproduce.cafe.seating import problem as problem_module
 from coproduce.cafe.seating.cli import main
+from coproduce.cafe.seating.limits import seconds_needed, seconds_to_finish
+from coproduce.cafe.seating.problem import ProblemError, problem_from_json
 
 PROBLEM = {
     "rounds": 3,
@@ -156,3 +164,165 @@ def test_the_engine_and_its_command_line_import_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+# -- bad input: one line, exit status 2, never a traceback --------------------------------------
+
+garbage = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=8,
+)
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@st.composite
+def cafes(draw):
+    """A small café that would plan, with a plan to stay close to."""
+    tables = [{"id": f"T{i}", "capacity": draw(st.integers(3, 5))} for i in range(2)]
+    people = [{"id": f"p{i}", "sector": draw(st.sampled_from(["x", "y"]))} for i in range(6)]
+    people[0]["host_of"] = "T0"
+    held = [{"table": "T0", "people": ["p0", "p1", "p2"]}, {"table": "T1", "people": ["p3"]}]
+    problem = {
+        "rounds": 3,
+        "tables": tables,
+        "people": people,
+        "together": [["p1", "p2"]],
+        "apart": [["p3", "p4"]],
+        "history": [held],
+        "sectors": ["x", "y"],
+    }
+    return problem, {"rounds": [held, held]}
+
+
+def places(value, path=()):
+    """Every place in a JSON value: the value itself, and everything inside it."""
+    yield path
+    if isinstance(value, dict | list):
+        for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
+            yield from places(inner, (*path, key))
+
+
+def spoiled(data, value):
+    """`value` with one place in it (perhaps the whole) replaced by garbage."""
+    path = data.draw(st.sampled_from(list(places(value))))
+    bad = data.draw(garbage)
+    if not path:
+        return bad
+    value = json.loads(json.dumps(value))
+    inner = value
+    for key in path[:-1]:
+        inner = inner[key]
+    inner[path[-1]] = bad
+    return value
+
+
+def assert_answered(code, err):
+    """A plan (0), or one line saying what is wrong (2); never a traceback."""
+    assert "Traceback" not in err
+    assert code in (0, 2), err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1, err
+
+
+@FUZZ
+@given(cafe=cafes(), data=st.data())
+def test_any_json_gets_a_plan_or_one_line(tmp_path, capsys, cafe, data):
+    problem, previous = cafe
+    spoil_problem = data.draw(st.booleans())
+    if spoil_problem:
+        problem = spoiled(data, problem)
+    else:
+        previous = spoiled(data, previous)
+    (tmp_path / "cafe.json").write_text(json.dumps(problem))
+    (tmp_path / "previous.json").write_text(json.dumps(previous))
+    argv = [str(tmp_path / "cafe.json"), "--previous", str(tmp_path / "previous.json")]
+    assert_answered(*run(tmp_path, capsys, *argv, "--time-limit", "0.1")[::2])
+
+
+cells = st.sampled_from(["", "1", "2", "x", "yes", "maybe", '"', "a,b", "\x00", "T1", "99"])
+
+
+@FUZZ
+@given(
+    header=st.lists(
+        st.sampled_from(["id", "name", "sector", "host_of", "immobile", "online", "", "id"]),
+        max_size=7,
+    ),
+    rows=st.lists(st.lists(cells, max_size=7), max_size=8),
+    tail=st.binary(max_size=4),
+)
+def test_any_csv_gets_a_plan_or_one_line(tmp_path, capsys, header, rows, tail):
+    path = tmp_path / "people.csv"
+    text = "\n".join(",".join(row) for row in [header, *rows])
+    path.write_bytes(text.encode() + tail)
+    argv = ["--people", str(path), "--tables", "2", "--rounds", "2", "--time-limit", "0.1"]
+    assert_answered(*run(tmp_path, capsys, *argv)[::2])
+
+
+# -- sizes and the time limit -------------------------------------------------------------------
+
+
+def people_csv(tmp_path, count):
+    path = tmp_path / "people.csv"
+    rows = [f"{i},Person {i},{'xyz'[i % 3]}" for i in range(count)]
+    path.write_text("id,name,sector\n" + "\n".join(rows) + "\n")
+    return str(path)
+
+
+def test_a_time_limit_the_work_around_the_search_would_overrun_is_refused(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(cli, "solve", lambda *a, **k: pytest.fail("planned anyway"))
+    argv = ["--people", people_csv(tmp_path, 5000), "--tables", "1000", "--rounds", "5"]
+    code, _, err = run(tmp_path, capsys, *argv, "--time-limit", "1")
+    assert code == 2
+    assert "5000 people at 1000 tables over 5 rounds takes about 8 s" in err
+    assert "give --time-limit 8 or more" in err
+
+
+def test_the_largest_benchmark_cafe_fits_the_default_time_limit():
+    # S5000 in docs/benchmarks-seating.md, planned with the default 10 s.
+    assert seconds_needed(people=5000, tables=1000, rounds=5) < 10
+
+
+def test_sizes_beyond_the_engine_are_refused_before_anything_is_built(monkeypatch):
+    monkeypatch.setattr(problem_module, "Table", lambda **k: pytest.fail("a table was built"))
+    many = {"rounds": 2, "tables": [{"id": 1, "capacity": 5}] * 1_000_000, "people": [{"id": 1}]}
+    with pytest.raises(ProblemError, match="1000000 tables is more than .* the most is 2000"):
+        problem_from_json(many)
+    with pytest.raises(ProblemError, match="1000000000 rounds is more than .* the most is 100"):
+        problem_from_json(dict(many, rounds=10**9, tables=[]))
+
+
+@pytest.mark.parametrize(
+    ("people", "tables", "rounds", "words"),
+    [
+        (10_001, 2000, 2, "the CSV lists more than 10000 people"),
+        (5000, 100, 5, "1225000 meetings) is more than the seating engine can plan"),
+        (9000, 1000, 20, "180000 seats to fill) is more than the seating engine can plan"),
+        (600, 10, 2, "would sit 60 to a table; the most is 50"),
+    ],
+)
+def test_cafes_too_big_to_plan_are_refused(tmp_path, capsys, people, tables, rounds, words):
+    argv = ["--people", people_csv(tmp_path, people), "--tables", str(tables)]
+    code, _, err = run(tmp_path, capsys, *argv, "--rounds", str(rounds))
+    assert code == 2 and words in err
+
+
+def test_the_search_stops_in_time_to_measure_and_write_the_plan(tmp_path, capsys, monkeypatch):
+    given = []
+
+    def solve(problem, *, time_limit, **options):
+        given.append(time_limit)
+        raise ProblemError("stop here")
+
+    monkeypatch.setattr(cli, "solve", solve)
+    argv = ["--people", people_csv(tmp_path, 1000), "--tables", "20", "--rounds", "20"]
+    run(tmp_path, capsys, *argv, "--time-limit", "30")
+    finish = seconds_to_finish(people=1000, tables=20, rounds=20)
+    assert finish > 1 and given == [pytest.approx(30 - finish)]

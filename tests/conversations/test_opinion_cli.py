@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coproduce.conversations.opinion.cli import main
 
@@ -54,16 +56,18 @@ def test_text_output(capsys):
 
 def test_errors_name_file_and_line(tmp_path, capsys):
     (tmp_path / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,5\n")
-    assert main([str(tmp_path)]) == 1
+    assert main([str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("coproduce opinion: error: votes.csv, line 2:")
 
 
 def test_missing_folder_and_bad_options(tmp_path, capsys):
-    assert main([str(tmp_path / "nowhere")]) == 1
+    assert main([str(tmp_path / "nowhere")]) == 2
     assert "not a folder" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exited:
         main([str(tmp_path), "--groups", "1"])
+    assert exited.value.code == 2
+    assert "from 2 to 100" in capsys.readouterr().err
 
 
 def test_raw_sign_flag(tmp_path, capsys):
@@ -71,7 +75,7 @@ def test_raw_sign_flag(tmp_path, capsys):
         "pid,tid,vote,created\n"
         + "".join(f"{p},{s},{(-1) ** (p + s)},{p * 10 + s}\n" for p in range(4) for s in range(3))
     )
-    assert main([str(tmp_path)]) == 1
+    assert main([str(tmp_path)]) == 2
     assert "--raw-sign" in capsys.readouterr().err
     assert main([str(tmp_path), "--raw-sign"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -120,3 +124,52 @@ def test_polis_compatible_flag(capsys):
     assert main([str(TAXES), "--polis-compatible", "--groups", "2"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["k"] == 2
+
+
+# -- bad input: one line, exit status 2, never a traceback --------------------------------------
+
+BAD_CELLS = ["", "-", "1.5", "2", "-7", "99999999999999999999999", "\x00", "a\x00b", '"', "x" * 70]
+BAD_CELLS += ['"open', "1,2", "\r", "é", "nan", "true", "0x10", " 3 "]
+
+
+@st.composite
+def spoiled_folders(draw):
+    """A small Pol.is folder with a few cells, or whole lines, replaced by something odd."""
+    votes = [["timestamp", "datetime", "comment-id", "voter-id", "vote"]]
+    votes += [
+        [f"{p}{s}", "x", f"{s}", f"{p}", f"{(p + s) % 3 - 1}"] for p in range(3) for s in (0, 1)
+    ]
+    comments = [
+        ["timestamp", "datetime", "comment-id", "author-id"]
+        + ["agrees", "disagrees", "moderated", "comment-body"]
+    ]
+    comments += [[f"{s}", "x", f"{s}", "0", "1", "1", "1", f"Statement {s}"] for s in (0, 1)]
+    for _ in range(draw(st.integers(1, 4))):
+        table = draw(st.sampled_from([votes, votes, comments]))
+        row = draw(st.integers(0, len(table) - 1))
+        odd = draw(st.sampled_from(BAD_CELLS) | st.sampled_from(BAD_CELLS) | st.text(max_size=5))
+        if draw(st.integers(0, 5)) == 0:
+            table[row] = [odd]
+        else:
+            table[row][draw(st.sampled_from(range(len(table[row]))))] = odd
+    tail = draw(st.sampled_from([b"", b"", b"\xff\xfe", b"\x00"]))
+    return votes, comments, tail
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(folder=spoiled_folders())
+def test_any_folder_gets_a_map_or_one_line(tmp_path, capsys, folder):
+    votes, comments, tail = folder
+    for name, rows in (("votes.csv", votes), ("comments.csv", comments)):
+        text = "\n".join(",".join(row) for row in rows) + "\n"
+        (tmp_path / name).write_bytes(text.encode("utf-8", "surrogatepass") + tail)
+    code = main([str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert code in (0, 2), err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1, err

@@ -258,14 +258,28 @@ def split_cost(travellers: int, bins: int, pinned: int) -> int:
     for those back at their own table, one repeat per pinned person still there."""
     if travellers <= 0 or bins <= 0:
         return 0
-    heap = [(pinned, 0)] + [(0, i) for i in range(1, bins)]  # (marginal cost, bin)
-    heapq.heapify(heap)
-    total = 0
-    for _ in range(travellers):
-        cost, b = heapq.heappop(heap)
-        total += cost
-        heapq.heappush(heap, (cost + 1, b))
-    return total
+    # The k-th traveller at a table costs k more (k already there): the first bin's seats cost
+    # pinned, pinned + 1, ..., every other bin's 0, 1, .... The cheapest split takes the
+    # `travellers` cheapest seats, all of them below some `level` plus the rest at `level`.
+    # Worked out in closed form: a seat-by-seat heap made bounds quadratic in the tables.
+    others = bins - 1
+
+    def seats_up_to(cost: int) -> int:
+        return others * (cost + 1) + max(0, cost - pinned + 1)
+
+    low, high = 0, pinned + travellers
+    while low < high:
+        middle = (low + high) // 2
+        if seats_up_to(middle) >= travellers:
+            high = middle
+        else:
+            low = middle + 1
+    level = low
+    below = seats_up_to(level - 1) if level > 0 else 0
+    total = others * level * (level - 1) // 2
+    if level > pinned:
+        total += (pinned + level - 1) * (level - pinned) // 2
+    return total + (travellers - below) * level
 
 
 def transition_bound(inst: Instance, kind: bool) -> int:

@@ -3,23 +3,46 @@
     coproduce seat PROBLEM.json [--seed N] [--time-limit S] [--previous PLAN.json]
     coproduce seat --people people.csv --tables 8 --rounds 3 [--sectors a,b,c]
 
-The plan is printed as JSON (or written to --output). Exit status 2 means the problem is
-invalid; the message on stderr says what to fix.
+The plan is printed as JSON (or written to --output). Exit status 2 means the input is
+invalid, or the café too big to plan within the time limit; the one line on stderr says what
+to fix.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from .problem import ProblemError, load_problem, problem_from_csv
+from coproduce.core.management.arguments import (
+    MAX_SEED,
+    OneLineParser,
+    one_line,
+    seconds,
+    whole_number,
+)
+
+from .limits import MAX_ROUNDS, MAX_TABLE_SEATS, MAX_TABLES, seconds_needed, seconds_to_finish
+from .problem import (
+    Problem,
+    ProblemError,
+    largest_table,
+    parse_json,
+    problem_from_csv,
+    problem_from_json,
+)
+from .problem import read_input as read_text
 from .solver import solve
+
+# The search stops at the limit; an hour is more than any café needs.
+MIN_SECONDS, MAX_SECONDS = 0.1, 3600.0
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="coproduce seat",
         description="Seat a World Café: every person at one table per round, as mixed as "
         "possible. Prints the plan as JSON.",
@@ -28,12 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--people", help="people CSV: id, name, sector [, host_of, immobile, online]"
     )
-    parser.add_argument("--tables", type=int, help="number of tables (with --people)")
-    parser.add_argument("--rounds", type=int, help="number of rounds (with --people)")
-    parser.add_argument("--capacity", type=int, help="seats per table (default: just enough)")
+    parser.add_argument(
+        "--tables", type=whole_number(1, MAX_TABLES), help="number of tables (with --people)"
+    )
+    parser.add_argument(
+        "--rounds", type=whole_number(1, MAX_ROUNDS), help="number of rounds (with --people)"
+    )
+    parser.add_argument(
+        "--capacity",
+        type=whole_number(1, MAX_TABLE_SEATS),
+        help="seats per table (default: just enough)",
+    )
     parser.add_argument(
         "--online-tables",
-        type=int,
+        type=whole_number(0, MAX_TABLES),
         default=0,
         help="how many of the tables are online rooms (default 0)",
     )
@@ -43,9 +74,15 @@ def _parser() -> argparse.ArgumentParser:
         help="allowed sectors for --people: a comma-separated list, or 'any' (the default)",
     )
     parser.add_argument("--previous", help="previous plan JSON to stay close to (re-plan)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
-        "--time-limit", type=float, default=10.0, help="seconds to search at most (default 10)"
+        "--seed", type=whole_number(0, MAX_SEED), default=0, help="random seed (default 0)"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=seconds(MIN_SECONDS, MAX_SECONDS),
+        default=10.0,
+        help=f"seconds to plan at most, from {MIN_SECONDS:g} to {MAX_SECONDS:g} (default 10); "
+        "a café too big to plan in that time is refused, saying how long it needs",
     )
     parser.add_argument("--output", help="write the plan here instead of standard output")
     return parser
@@ -57,18 +94,14 @@ def _allowed(sectors: str) -> tuple[str, ...] | None:
     return tuple(s.strip() for s in sectors.split(",") if s.strip())
 
 
-def _load(args: argparse.Namespace, parser: argparse.ArgumentParser):
+def _load(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Problem:
     if args.people:
         if args.problem:
             parser.error("give either a problem JSON or --people, not both")
         if args.tables is None or args.rounds is None:
             parser.error("--people needs --tables and --rounds")
-        try:
-            text = Path(args.people).read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise ProblemError(f"cannot read {args.people}: {exc.strerror}") from exc
         return problem_from_csv(
-            text,
+            read_text(args.people, "the people CSV"),
             tables=args.tables,
             rounds=args.rounds,
             capacity=args.capacity,
@@ -77,19 +110,59 @@ def _load(args: argparse.Namespace, parser: argparse.ArgumentParser):
         )
     if not args.problem:
         parser.error("give a problem JSON file or --people CSV")
-    try:
-        return load_problem(args.problem)
-    except OSError as exc:
-        raise ProblemError(f"cannot read {args.problem}: {exc.strerror}") from exc
+    data = parse_json(read_text(args.problem, "the problem"), args.problem)
+    return problem_from_json(data)
 
 
 def _previous(path: str | None):
+    """The previous plan: its JSON object, or a list of rounds (each a list)."""
     if path is None:
         return None
+    name = f"the previous plan {path}"
+    plan = parse_json(read_text(path, "the previous plan"), name)
+    if isinstance(plan, Mapping) or (
+        isinstance(plan, list) and all(isinstance(held, list) for held in plan)
+    ):
+        return plan
+    raise ProblemError(f"{name} must be a plan (a JSON object with rounds) or a list of rounds")
+
+
+def _search_seconds(problem: Problem, time_limit: float) -> float:
+    """The time the solver may take so that the whole run keeps `time_limit`: what is left once
+    measuring and writing the plan are set aside. Refuses a limit the work around the search
+    alone would overrun."""
+    people, tables, rounds = len(problem.people), len(problem.tables), problem.rounds
+    size = {"people": people, "tables": tables, "rounds": rounds}
+    size["table_size"] = largest_table(problem)
+    needed = seconds_needed(**size)
+    if needed > time_limit:
+        raise ProblemError(
+            f"planning {people} people at {tables} tables over {rounds} rounds takes about "
+            f"{math.ceil(needed)} s, more than --time-limit {time_limit:g}; give --time-limit "
+            f"{math.ceil(needed)} or more"
+        )
+    return time_limit - seconds_to_finish(**size)
+
+
+def _check_output(path: str | None) -> None:
+    """Fail before planning, not after, when the plan could not be written."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise ProblemError(f"--output {path} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise ProblemError(f"--output {path}: the folder {target.parent} does not exist")
+
+
+def _write(text: str, path: str | None) -> None:
+    if path is None:
+        print(text)
+        return
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ProblemError(f"cannot read the previous plan {path}: {exc}") from exc
+        Path(path).write_text(text + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise ProblemError(f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}") from exc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,16 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(args_list)
     try:
+        _check_output(args.output)
         problem = _load(args, parser)
-        plan = solve(
-            problem, seed=args.seed, time_limit=args.time_limit, previous=_previous(args.previous)
-        )
+        seconds = _search_seconds(problem, args.time_limit)
+        plan = solve(problem, seed=args.seed, time_limit=seconds, previous=_previous(args.previous))
+        _write(json.dumps(plan.to_json(), indent=2, ensure_ascii=False), args.output)
     except ProblemError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"coproduce seat: error: {one_line(exc)}", file=sys.stderr)
         return 2
-    text = json.dumps(plan.to_json(), indent=2, ensure_ascii=False)
-    if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-    else:
-        print(text)
     return 0

@@ -11,10 +11,13 @@ import csv
 import io
 import json
 import math
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .limits import MAX_INPUT_BYTES, MAX_PEOPLE, MAX_TABLE_SEATS, even_table_size, size_problem
 
 # A person or table id as written in the problem (JSON allows both forms).
 Id = str | int
@@ -25,6 +28,10 @@ FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 
 class ProblemError(ValueError):
     """The problem cannot be seated as written; the message says what to fix."""
+
+
+# Input quoted in a message stays short and on one line, whatever the file held.
+_shown = reprlib.Repr(maxlevel=2, maxlist=4, maxdict=4, maxstring=60, maxother=60).repr
 
 
 @dataclass(frozen=True)
@@ -118,9 +125,10 @@ def rounds_json_one(seating: Round) -> list[dict[str, Any]]:
 
 def _validate(problem: Problem) -> None:
     if isinstance(problem.rounds, bool) or not isinstance(problem.rounds, int):
-        raise ProblemError(f"rounds must be a whole number, got {problem.rounds!r}")
+        raise ProblemError(f"rounds must be a whole number, got {_shown(problem.rounds)}")
     if problem.rounds < 1:
         raise ProblemError(f"rounds must be at least 1, got {problem.rounds}")
+    _check_size(len(problem.people), len(problem.tables), problem.rounds, largest_table(problem))
     object.__setattr__(problem, "table_index", _index_tables(problem.tables))
     object.__setattr__(problem, "person_index", _index_people(problem.people))
     _check_people(problem)
@@ -130,9 +138,26 @@ def _validate(problem: Problem) -> None:
     _check_history(problem)
 
 
+def largest_table(problem: Problem) -> int:
+    """People at the fullest table when room and online people fill their tables evenly."""
+    return max(
+        even_table_size(
+            sum(1 for p in problem.people if bool(p.online) == online),
+            sum(1 for t in problem.tables if bool(t.online) == online),
+        )
+        for online in (False, True)
+    )
+
+
+def _check_size(people: int, tables: int, rounds: int, table_size: int | None = None) -> None:
+    found = size_problem(people=people, tables=tables, rounds=rounds, table_size=table_size)
+    if found:
+        raise ProblemError(found)
+
+
 def _check_id(value: Any, what: str) -> None:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ProblemError(f"{what} id must be a string or a whole number, got {value!r}")
+        raise ProblemError(f"{what} id must be a string or a whole number, got {_shown(value)}")
     if isinstance(value, str) and not value.strip():
         raise ProblemError(f"{what} id must not be empty")
 
@@ -147,7 +172,13 @@ def _index_tables(tables: Sequence[Table]) -> dict[Id, int]:
             raise ProblemError(f"duplicate table id {table.id!r}")
         cap = table.capacity
         if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
-            raise ProblemError(f"table {table.id!r}: capacity must be at least 1, got {cap!r}")
+            raise ProblemError(
+                f"table {table.id!r}: capacity must be at least 1, got {_shown(cap)}"
+            )
+        if cap > MAX_TABLE_SEATS:
+            raise ProblemError(
+                f"table {table.id!r}: capacity must be at most {MAX_TABLE_SEATS}, got {cap}"
+            )
         index[table.id] = len(index)
     return index
 
@@ -179,6 +210,7 @@ def _check_hosts(problem: Problem) -> None:
     for person in problem.people:
         if person.host_of is None:
             continue
+        _check_id(person.host_of, f"person {person.id!r}: host_of table")
         if person.host_of not in problem.table_index:
             raise ProblemError(
                 f"person {person.id!r} hosts table {person.host_of!r}, which does not exist"
@@ -220,8 +252,9 @@ def _check_pairs(problem: Problem) -> None:
     for rule, pairs in (("together", problem.together), ("apart", problem.apart)):
         for pair in pairs:
             if len(pair) != 2:
-                raise ProblemError(f"{rule}: expected a pair of person ids, got {list(pair)!r}")
+                raise ProblemError(f"{rule}: expected a pair of person ids, got {_shown(pair)}")
             for pid in pair:
+                _check_id(pid, f"{rule}: person")
                 if pid not in problem.person_index:
                     raise ProblemError(f"{rule}: unknown person {pid!r}")
             if pair[0] == pair[1]:
@@ -310,7 +343,7 @@ def _as_bool(value: Any, what: str) -> bool:
         return value
     if value is None:
         return False
-    raise ProblemError(f"{what} must be true or false, got {value!r}")
+    raise ProblemError(f"{what} must be true or false, got {_shown(value)}")
 
 
 def _pairs(raw: Any, rule: str) -> list[tuple[Id, Id]]:
@@ -321,7 +354,7 @@ def _pairs(raw: Any, rule: str) -> list[tuple[Id, Id]]:
     out = []
     for pair in raw:
         if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise ProblemError(f"{rule}: expected a pair of person ids, got {pair!r}")
+            raise ProblemError(f"{rule}: expected a pair of person ids, got {_shown(pair)}")
         out.append((pair[0], pair[1]))
     return out
 
@@ -340,11 +373,26 @@ def parse_rounds(raw: Any, what: str) -> list[Round]:
         for entry in held:
             if not isinstance(entry, Mapping) or "table" not in entry or "people" not in entry:
                 raise ProblemError(f"{what} round {number}: each entry needs table and people")
-            if entry["table"] in seating:
-                raise ProblemError(f"{what} round {number}: table {entry['table']!r} twice")
-            seating[entry["table"]] = tuple(entry["people"])
+            table, people = entry["table"], entry["people"]
+            _check_id(table, f"{what} round {number}: table")
+            if table in seating:
+                raise ProblemError(f"{what} round {number}: table {table!r} twice")
+            if not isinstance(people, list):
+                raise ProblemError(f"{what} round {number}: people must be a list of person ids")
+            for pid in people:
+                _check_id(pid, f"{what} round {number}: person")
+            seating[table] = tuple(people)
         rounds.append(seating)
     return rounds
+
+
+def _json_list(data: Mapping[str, Any], key: str) -> list:
+    value = data[key]
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ProblemError(f"{key} must be a list, got {_shown(value)}")
+    return value
 
 
 def problem_from_json(
@@ -355,40 +403,60 @@ def problem_from_json(
     for key in ("rounds", "tables", "people"):
         if key not in data:
             raise ProblemError(f"the problem has no {key!r}")
-    tables = []
-    for raw in data["tables"] or []:
-        if not isinstance(raw, Mapping) or "id" not in raw:
-            raise ProblemError(f"each table needs an id, got {raw!r}")
-        tables.append(
-            Table(
-                id=raw["id"],
-                capacity=raw.get("capacity"),
-                online=_as_bool(raw.get("online"), f"table {raw['id']!r}: online"),
-            )
-        )
-    people = [_person_from_json(raw) for raw in data["people"] or []]
+    raw_tables, raw_people, rounds = (
+        _json_list(data, "tables"),
+        _json_list(data, "people"),
+        data["rounds"],
+    )
+    if isinstance(rounds, int) and not isinstance(rounds, bool):
+        _check_size(len(raw_people), len(raw_tables), rounds)  # before anything is built
+    tables = [_table_from_json(raw) for raw in raw_tables]
+    people = [_person_from_json(raw) for raw in raw_people]
     sectors = data.get("sectors", allowed_sectors)
     return Problem(
-        rounds=data["rounds"],
+        rounds=rounds,
         tables=tuple(tables),
         people=tuple(people),
         together=tuple(_pairs(data.get("together"), "together")),
         apart=tuple(_pairs(data.get("apart"), "apart")),
         history=tuple(parse_rounds(data.get("history"), "history")),
-        allowed_sectors=tuple(sectors) if sectors is not None else None,
+        allowed_sectors=_sector_list(sectors),
+    )
+
+
+def _sector_list(sectors: Any) -> tuple[str, ...] | None:
+    if sectors is None:
+        return None
+    sectors = list(sectors) if isinstance(sectors, tuple) else sectors
+    if not isinstance(sectors, list) or not all(isinstance(s, str) for s in sectors):
+        raise ProblemError(f"sectors must be a list of names, got {_shown(sectors)}")
+    return tuple(sectors)
+
+
+def _table_from_json(raw: Any) -> Table:
+    if not isinstance(raw, Mapping) or "id" not in raw:
+        raise ProblemError(f"each table needs an id, got {_shown(raw)}")
+    _check_id(raw["id"], "table")
+    return Table(
+        id=raw["id"],
+        capacity=raw.get("capacity"),
+        online=_as_bool(raw.get("online"), f"table {raw['id']!r}: online"),
     )
 
 
 def _person_from_json(raw: Any) -> Person:
     if not isinstance(raw, Mapping) or "id" not in raw:
-        raise ProblemError(f"each person needs an id, got {raw!r}")
+        raise ProblemError(f"each person needs an id, got {_shown(raw)}")
     pid = raw["id"]
-    sector = raw.get("sector")
+    _check_id(pid, "person")
+    sector, name = raw.get("sector"), raw.get("name")
     if sector is not None and not isinstance(sector, str):
-        raise ProblemError(f"person {pid!r}: sector must be text, got {sector!r}")
+        raise ProblemError(f"person {pid!r}: sector must be text, got {_shown(sector)}")
+    if name is not None and not isinstance(name, str):
+        raise ProblemError(f"person {pid!r}: name must be text, got {_shown(name)}")
     return Person(
         id=pid,
-        name=str(raw.get("name") or ""),
+        name=name or "",
         sector=sector or None,
         host_of=raw.get("host_of"),
         immobile=_as_bool(raw.get("immobile"), f"person {pid!r}: immobile"),
@@ -396,12 +464,41 @@ def _person_from_json(raw: Any) -> Person:
     )
 
 
-def load_problem(path: str | Path) -> Problem:
+def read_input(path: str | Path, what: str = "") -> str:
+    """A UTF-8 input file as text, or a ProblemError naming the file and what is wrong.
+
+    At most MAX_INPUT_BYTES are read, so a huge file (or /dev/zero) is refused before it fills
+    the memory."""
+    name = f"{what} {path}".strip()
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, "rb") as file:
+            data = file.read(MAX_INPUT_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise ProblemError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise ProblemError(
+            f"{name} is larger than {MAX_INPUT_BYTES // 2**20} MB, the most this engine reads"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProblemError(
+            f"{name} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8"
+        ) from exc
+
+
+def parse_json(text: str, name: str) -> Any:
+    """JSON from text, or a ProblemError saying where it is broken."""
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProblemError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    return problem_from_json(data)
+        raise ProblemError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise ProblemError(f"{name}: the JSON is nested too deeply") from exc
+
+
+def load_problem(path: str | Path) -> Problem:
+    return problem_from_json(parse_json(read_input(path), str(path)))
 
 
 # ---------------------------------------------------------------- CSV
@@ -424,6 +521,13 @@ def people_from_csv(text: str, allowed_sectors: Iterable[str] | None = None) -> 
     online. Any sector is accepted unless `allowed_sectors` lists them. Line numbers in errors
     count the header as line 1."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_people(reader, allowed_sectors)
+    except csv.Error as exc:
+        raise ProblemError(f"line {reader.line_num}: unreadable CSV ({exc})") from exc
+
+
+def _read_people(reader: csv.DictReader, allowed_sectors: Iterable[str] | None) -> list[Person]:
     columns = [c.strip() for c in reader.fieldnames or []]
     missing = [c for c in CSV_REQUIRED if c not in columns]
     if missing:
@@ -433,6 +537,11 @@ def people_from_csv(text: str, allowed_sectors: Iterable[str] | None = None) -> 
     first_line: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
+        if len(people) == MAX_PEOPLE:
+            raise ProblemError(
+                f"line {line}: the CSV lists more than {MAX_PEOPLE} people, the most the "
+                "seating engine can plan"
+            )
         row = {(k or "").strip(): (v or "") for k, v in row.items()}
         pid = row["id"].strip()
         if not pid:
@@ -476,6 +585,7 @@ def problem_from_csv(
     people = people_from_csv(text, allowed_sectors)
     if tables < 1:
         raise ProblemError(f"--tables must be at least 1, got {tables}")
+    _check_size(len(people), tables, rounds)  # before the tables are built
     if online_tables < 0 or online_tables > tables:
         raise ProblemError(f"--online-tables must be between 0 and {tables}")
     room_tables = tables - online_tables
@@ -489,6 +599,11 @@ def problem_from_csv(
             math.ceil(online / online_tables) if online_tables else 1,
             1,
         )
+        if capacity > MAX_TABLE_SEATS:
+            raise ProblemError(
+                f"{len(people)} people at {tables} tables would sit {capacity} to a table; "
+                f"the most is {MAX_TABLE_SEATS}: give more --tables"
+            )
     table_list = tuple(
         Table(id=ids[i], capacity=capacity, online=i >= room_tables) for i in range(tables)
     )

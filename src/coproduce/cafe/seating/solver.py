@@ -240,6 +240,8 @@ def _tight(inst: Instance) -> bool:
 
 
 def _local_search(inst, weights, seed, deadline, target, budget, first=0) -> _Best | None:
+    if first > 0 and time.perf_counter() >= deadline:
+        return None  # a restart's greedy start alone would overrun the time limit
     best: _Best | None = None
     attempt = first
     share = 0.5 if any(small_enough(inst, k) for k in (False, True)) else 1.0

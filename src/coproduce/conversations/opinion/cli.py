@@ -3,6 +3,8 @@
 Reads ``votes.csv`` (or ``participants-votes.csv`` when there is no votes.csv) and
 ``comments.csv`` (rejected statements leave the maths), computes the map and prints JSON or a
 short text report. Only NumPy, SciPy and pyarrow are imported: no Django, pandas or sklearn.
+Exit status 2 means bad options or a folder the maths cannot use; the one line on stderr says
+which file and line.
 """
 
 from __future__ import annotations
@@ -12,18 +14,25 @@ import sys
 import textwrap
 from pathlib import Path
 
+from coproduce.core.management.arguments import MAX_SEED, OneLineParser, one_line, whole_number
+
 from .errors import OpinionDataError
 from .pipeline import OpinionConfig, OpinionResult, compute
 from .polis_io import Comments, read_polis_export
 
+# Groups are made of the base clusters, so there can be no more of them.
+MAX_GROUPS = OpinionConfig().base_k
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="coproduce opinion",
         description="Compute the opinion map (Pol.is maths) of a Pol.is export folder.",
     )
     parser.add_argument("folder", type=Path, help="folder with votes.csv or participants-votes.csv")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=whole_number(0, MAX_SEED), default=0, help="random seed (default 0)"
+    )
     parser.add_argument("--format", choices=("json", "text"), default="json")
     parser.add_argument(
         "--raw-sign",
@@ -35,22 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="trust that votes use agree = +1 without checking them against comments.csv",
     )
-    parser.add_argument("--groups", type=int, metavar="K", help="force K groups (K >= 2)")
+    parser.add_argument(
+        "--groups",
+        type=whole_number(2, MAX_GROUPS),
+        metavar="K",
+        help=f"force K groups, from 2 to {MAX_GROUPS}",
+    )
     parser.add_argument(
         "--polis-compatible",
         action="store_true",
         help="Pol.is's conventions: moderated statements count as passes in the scaling, "
         "k by unweighted silhouette (closer to Pol.is's own groups)",
     )
-    parser.add_argument("--indent", type=int, default=None, help="indent the JSON")
+    parser.add_argument(
+        "--indent", type=whole_number(0, 8), default=None, help="indent the JSON (0 to 8 spaces)"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.groups is not None and args.groups < 2:
-        parser.error("--groups must be at least 2")
     if args.raw_sign and args.no_sign_check:
         parser.error("--raw-sign and --no-sign-check contradict each other")
     raw_sign = True if args.raw_sign else (False if args.no_sign_check else None)
@@ -65,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             config=OpinionConfig.polis_compatible() if args.polis_compatible else None,
         )
     except OpinionDataError as exc:
-        print(f"coproduce opinion: error: {exc}", file=sys.stderr)
-        return 1
+        print(f"coproduce opinion: error: {one_line(exc)}", file=sys.stderr)
+        return 2
     if args.format == "json":
         sys.stdout.write(result.to_json(indent=args.indent) + "\n")
     else:

@@ -7,6 +7,7 @@ slow scan with the ``csv`` module finds the first bad line for the error message
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,6 +16,12 @@ import numpy as np
 from coproduce.core.csvfiles import unescape_cell
 
 from ..errors import OpinionDataError
+
+# Pol.is's own ids are small integers; text ids are kept in 64 characters by the platform
+# (Voter.polis_id, Statement.polis_id), so a longer one would only fail later, in the database.
+MAX_ID_CHARS = 64
+# Whole-number ids become int64; a longer number (23 digits, say) stays text, as written.
+_INT64_DIGITS = 18
 
 
 def read_header(path: Path) -> list[str]:
@@ -66,7 +73,21 @@ def _is_int_text(text: str) -> bool:
     if not text:
         return False
     body = text[1:] if text[0] == "-" else text
-    return body.isdigit() and (body == "0" or body[0] != "0") and body.isascii()
+    return (
+        body.isdigit()
+        and (body == "0" or body[0] != "0")
+        and body.isascii()
+        and len(body) <= _INT64_DIGITS
+    )
+
+
+def id_problem(text: str) -> str | None:
+    """What makes `text` unusable as an id (too long, control characters), or None."""
+    if len(text) > MAX_ID_CHARS:
+        return f"is {len(text):,} characters long; ids have at most {MAX_ID_CHARS}"
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
+        return f"{text[:40]!r} holds a control character"
+    return None
 
 
 def arrow_csv():
@@ -133,6 +154,8 @@ def cell_problem(cell: str, kind: str) -> str | None:
             value = int(cell)
         except ValueError:
             return f"is {cell[:40]!r}, not an integer"
+        if not -(2**63) <= value < 2**63:
+            return f"is {cell[:40]}, too large a number"
         if kind == "vote" and value not in (-1, 0, 1):
             return f"is {value}; votes must be -1 (disagree), 0 (pass) or 1 (agree)"
     return None
@@ -206,4 +229,6 @@ def id_column(table, name: str, path: Path) -> np.ndarray:
     for i, text in enumerate(texts):
         if not text:
             raise OpinionDataError(f"{name} is empty", path=path, line=i + 2)
+        if problem := id_problem(text):
+            raise OpinionDataError(f"{name} {problem}", path=path, line=i + 2)
     return ids_from_text(texts)

@@ -18,6 +18,7 @@ from .columns import (
     cell_problem,
     column_values,
     id_column,
+    id_problem,
     ids_from_text,
     read_header,
     read_table,
@@ -213,6 +214,8 @@ def read_comments_csv(path: str | Path, *, max_chars: int = MAX_STATEMENT_CHARS)
     for text, line in zip(ids_text, lines, strict=True):
         if not text:
             raise OpinionDataError("comment-id is empty", path=path, line=line)
+        if problem := id_problem(text):
+            raise OpinionDataError(f"comment-id {problem}", path=path, line=line)
     seen: dict[str, int] = {}
     for text, line in zip(ids_text, lines, strict=True):
         if text in seen:
@@ -251,6 +254,10 @@ def _int_cells(rows, lines, index: int, name: str, path: Path, allowed=None) -> 
             raise OpinionDataError(
                 f"{name} is {cell[:40]!r}, not an integer", path=path, line=line
             ) from None
+        except OverflowError:
+            raise OpinionDataError(
+                f"{name} is {cell[:40]}, too large a number", path=path, line=line
+            ) from None
         if allowed is not None and out[i] not in allowed:
             raise OpinionDataError(
                 f"{name} is {out[i]}; expected one of {', '.join(map(str, allowed))}",
@@ -268,6 +275,9 @@ def _participants_header(path: Path) -> tuple[list[str], list[str]]:
     require_columns(path, header, PARTICIPANTS_FIXED, PARTICIPANTS_FIXED)
     fixed = set(PARTICIPANTS_FIXED) | {"xid"}
     comment_cols = [c for c in header if c not in fixed]
+    for column in comment_cols:
+        if problem := id_problem(column):
+            raise OpinionDataError(f"statement column {problem}", path=path, line=1)
     return header, comment_cols
 
 

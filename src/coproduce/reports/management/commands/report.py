@@ -1,17 +1,20 @@
+import re
 import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from coproduce.core.management.base import CoproduceCommand, bad_input
 from coproduce.reports import services
 from coproduce.reports.document import FORMATS
 from coproduce.reports.rendering import render
 from coproduce.workshops.models import Workshop
 
+SLUG = re.compile(r"[-\w]+")
 
-class Command(BaseCommand):
+
+class Command(CoproduceCommand):
     help = (
         "Write a workshop's report: coproduce report WORKSHOP --format pdf -o FILE "
         "(WORKSHOP is an id or a slug), or list workshops with --list."
@@ -45,29 +48,37 @@ class Command(BaseCommand):
                 self.stdout.write(f"{slug}\t{title}")
             return
         if not workshop:
-            raise CommandError("Name a workshop (id or slug), or use --list.")
+            raise bad_input("Name a workshop (id or slug), or use --list.")
         found = _find(workshop)
         report = services.report_for(found)
         services.ensure_themes(report)
         if published:
             version = report.versions.exclude(published_at=None).order_by("-number").first()
             if version is None:
-                raise CommandError(f"{found.slug} has no published report yet.")
+                raise bad_input(f"{found.slug} has no published report yet.")
         else:
             version = report.versions.order_by("-number").first()
-        content = render(found, version, format)
         target = output or f"{found.slug}-report.{FORMATS[format].extension}"
+        if target != "-" and Path(target).is_dir():
+            raise bad_input(f"{target} is a folder; give a file name with -o")
+        content = render(found, version, format)
         if target == "-":
             sys.stdout.buffer.write(content)
             return
-        Path(target).write_bytes(content)
+        try:
+            Path(target).write_bytes(content)
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+            raise bad_input(f"cannot write {target}: {error.strerror or error}") from error
         self.stderr.write(f"Wrote {target} ({len(content):,} bytes)")
 
 
 def _find(reference: str) -> Workshop:
-    workshop = Workshop.objects.filter(slug=reference).first()
-    if workshop is None and reference.isdigit():
+    workshop = None
+    if SLUG.fullmatch(reference):
+        workshop = Workshop.objects.filter(slug=reference).first()
+    # Ids are 64-bit: a longer number is no id, and would only fail in the database driver.
+    if workshop is None and reference.isascii() and reference.isdigit() and len(reference) < 19:
         workshop = Workshop.objects.filter(pk=int(reference)).first()
     if workshop is None:
-        raise CommandError(f"No workshop has the id or slug {reference!r}; see --list.")
+        raise bad_input(f"No workshop has the id or slug {reference!r}; see --list.")
     return workshop

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from coproduce.core.management.base import CoproduceCommand
 from coproduce.workshops import demo
 
 
-class Command(BaseCommand):
+class Command(CoproduceCommand):
     help = "Load the founding workshop (IOPD 2018, Greater Manchester) as demo data. Idempotent."
 
     def handle(self, *args, **options):
