@@ -38,8 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return serve(rest)
     from django.core.management import execute_from_command_line
+    from django.db import OperationalError, ProgrammingError
 
-    execute_from_command_line(["coproduce", command, *rest])
+    try:
+        execute_from_command_line(["coproduce", command, *rest])
+    except (OperationalError, ProgrammingError) as error:
+        # Not the input but the place: no database there, or one never migrated.
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        print(
+            f"coproduce {command}: the database is not ready ({first_line}); run "
+            "`coproduce migrate`, or check DATABASE_URL.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

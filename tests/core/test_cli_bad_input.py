@@ -172,6 +172,7 @@ def test_report_refuses_a_folder_as_output(inputs, capsys, django_commands):
     [
         (["seat", "--time-limit", "nan"], "from 0.1 to 3600"),
         (["restore", "/nonexistent/backup"], "not a folder"),
+        (["report", "--list"], "the database is not ready"),  # never migrated
     ],
 )
 def test_the_exit_status_reaches_the_shell(tmp_path, argv, words):
@@ -181,7 +182,11 @@ def test_the_exit_status_reaches_the_shell(tmp_path, argv, words):
         text=True,
         timeout=120,
         check=False,
-        env=dict(os.environ, COPRODUCE_DATA_DIR=str(tmp_path)),
+        env=dict(
+            os.environ,
+            COPRODUCE_DATA_DIR=str(tmp_path),
+            DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        ),
     )
     assert_refused(done.returncode, done.stderr, words)
 
