@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "load"))
@@ -103,6 +104,7 @@ class Fault:
         while not await asyncio.to_thread(self.cluster.accepts_connections):
             await asyncio.sleep(0.05)
         self.moments["back"] = room.now()
+        self.back_at = time.time()  # wall clock, to compare with the task queue's times
         await starting
 
 
@@ -162,12 +164,19 @@ def _measure(options, crowd, cluster, env, scenario, work) -> dict:
                 during=fault.run,
             )
         )
-        pids_after = server.processes()
+        # Read while the server still runs: after stop() every process is gone.
+        pids_after = {
+            role: [p for p in pids if stack.alive(p)] for role, pids in server.processes().items()
+        }
         alive = {role: [p for p in pids if stack.alive(p)] for role, pids in pids_before.items()}
+        # Votes after the restart ask for new opinion maps: the worker must have made some.
+        tasks_after = stack.scenario_command(env, "tasks-since", str(fault.back_at))["finished"]
         worker_log = _worker_log(work / "serve.log", pids_before)
     finally:
         server.stop()
     results = _results(options, room, fault, pids_before, pids_after, alive, env, work)
+    results["tasks_finished_after_back"] = tasks_after
+    results["passed"] = results["passed"] and tasks_after > 0
     return {
         **results,
         "task_worker_log": worker_log,
@@ -215,7 +224,7 @@ def _results(options, room, fault, pids_before, pids_after, alive, env, work) ->
     kept = stack.scenario_command(env, "check", scenario, str(work / "posted.json"))
     same = {role: pids_before[role] == alive[role] for role in pids_before}
     # The task worker may also have been started again by serve: a worker runs at the end.
-    worker_runs = any(stack.alive(pid) for pid in pids_after["task worker"])
+    worker_runs = bool(pids_after["task worker"])  # alive when the room left (read before stop)
     recovered = first_ok is not None and all_ok_after <= RECOVERY_TARGET_SECONDS
     return {
         **stack.git_state(),
@@ -322,6 +331,8 @@ def markdown(results: dict) -> str:
         ),
         f"| a task worker runs at the end (the same, or started again) | "
         f"{yes[results['task_worker_running_at_the_end']]} |",
+        f"| background tasks it finished after PostgreSQL was back | "
+        f"{results['tasks_finished_after_back']} |",
         f"| votes answered as saved but lost | {results['kept']['votes_lost']} |",
         f"| duplicate vote rows | {results['kept']['duplicate_vote_rows']} |",
         "",

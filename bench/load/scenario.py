@@ -232,6 +232,17 @@ def check(scenario: dict, posted: dict) -> dict:
     }
 
 
+def tasks_since(epoch: float) -> dict:
+    """Background tasks the worker finished after a moment (Unix time): proof it still works."""
+    from datetime import UTC, datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    since = datetime.fromtimestamp(epoch, tz=UTC)
+    done = DBTaskResult.objects.filter(finished_at__gte=since, status="SUCCESSFUL")
+    return {"finished": done.count()}
+
+
 def _read(path: str) -> dict:
     return json.loads(Path(path).read_text())
 
@@ -251,6 +262,8 @@ def main(argv: list[str]) -> int:
         result = queries(_read(argv[1]))
     elif command == "check":
         result = check(_read(argv[1]), _read(argv[2]))
+    elif command == "tasks-since":
+        result = tasks_since(float(argv[1]))
     else:
         print(f"unknown command {command}", file=sys.stderr)
         return 2
