@@ -121,3 +121,11 @@ def test_hypothesis_finds_no_server_error_anywhere(world):
             assert status < 500, f"{method} {url[:200]} as {visitor}: {status}"
 
     probe()
+
+
+def test_a_nul_byte_names_no_page_and_asks_no_question(client):
+    """PostgreSQL cannot compare text holding NUL: refused before any view queries with it."""
+    assert client.get("/join/a%00b/").status_code == 404
+    refused = client.get("/coalitions/?q=%00")
+    assert refused.status_code == 400
+    assert "This address cannot be right" in refused.content.decode()
