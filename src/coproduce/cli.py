@@ -44,9 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["coproduce", command, *rest])
     except (OperationalError, ProgrammingError) as error:
         # Not the input but the place: no database there, or one never migrated.
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        from coproduce.core.text import first_line
+
         print(
-            f"coproduce {command}: the database is not ready ({first_line}); run "
+            f"coproduce {command}: the database is not ready ({first_line(error)}); run "
             "`coproduce migrate`, or check DATABASE_URL.",
             file=sys.stderr,
         )

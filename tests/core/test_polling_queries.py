@@ -9,6 +9,7 @@ import contextlib
 import threading
 
 import pytest
+from concurrency import at_once
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -299,7 +300,7 @@ def test_two_organisers_saving_at_once_share_one_new_draft(monkeypatch):
     monkeypatch.setattr(report_services, "draft_preview", preview_then_wait)
     drafts, errors = [], []
 
-    def save_draft():
+    def save_draft(_):
         try:
             drafts.append(report_services.draft_of(WorkshopReport.objects.get(pk=report.pk)).pk)
         except Exception as error:  # an IntegrityError when both numbered the same draft
@@ -307,11 +308,7 @@ def test_two_organisers_saving_at_once_share_one_new_draft(monkeypatch):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save_draft) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(save_draft, 1, 2)
     assert errors == []
     assert len(set(drafts)) == 1
     assert list(report.versions.order_by("number").values_list("number", "published_at")) == [

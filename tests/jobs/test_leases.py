@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from concurrency import at_once
 from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus
@@ -115,16 +116,12 @@ def test_workers_racing_for_a_job_run_it_once():
     start_line = threading.Barrier(4)
     outcomes = []
 
-    def race():
+    def race(_):
         start_line.wait()
         outcomes.append(run_job.call(job.pk))
         connection.close()
 
-    racers = [threading.Thread(target=race) for _ in range(4)]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
+    at_once(race, 1, 2, 3, 4)
     assert sorted(outcomes) == ["done", "skipped", "skipped", "skipped"]
     assert runs == [1]
 

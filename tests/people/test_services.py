@@ -68,6 +68,7 @@ def test_two_requests_naming_a_new_organisation_at_once_make_one():
     """Two threads, two database connections, released together at the find-or-create."""
     import threading
 
+    from concurrency import at_once
     from django.db import connections
 
     start = threading.Barrier(2)
@@ -82,14 +83,7 @@ def test_two_requests_naming_a_new_organisation_at_once_make_one():
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=name_it, args=(spelling,))
-        for spelling in ("Friends of the Earth", "friends of the earth")
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(name_it, "Friends of the Earth", "friends of the earth")
     assert failures == []
     assert len(set(found)) == 1 and Organisation.objects.count() == 1
 

@@ -61,3 +61,8 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
     text = _DROPPED.sub("", text)
     text = _STRAY_TAGS.sub(lambda match: match.group(1) or "", text)
     return unicodedata.normalize("NFC", text)
+
+
+def first_line(error: BaseException) -> str:
+    """An exception in one line, for a log line or a message: database drivers write several."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

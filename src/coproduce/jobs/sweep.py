@@ -40,7 +40,10 @@ def take_back(job: Job) -> bool:
     """
     stopped = held(job).filter(lease_expired())
     if job.attempts >= settings.JOB_MAX_ATTEMPTS:
-        return stopped.update(**_failed_for_good(job)) == 1
+        if stopped.update(**_failed_for_good(job)) != 1:
+            return False  # another sweep did it, or the worker renewed meanwhile
+        logger.error("Job %s: its worker stopped %s times; not started again", job.pk, job.attempts)
+        return True
     queued = {"status": Job.Status.QUEUED, "lease_expires_at": None, "progress": 0.0, "message": ""}
     with transaction.atomic():  # back in the queue and enqueued, or neither
         if stopped.update(**queued) != 1:
@@ -52,7 +55,6 @@ def take_back(job: Job) -> bool:
 
 
 def _failed_for_good(job: Job) -> dict:
-    logger.error("Job %s: its worker stopped %s times; not started again", job.pk, job.attempts)
     return {
         "status": Job.Status.FAILED,
         "failure": Job.Failure.WORKER_STOPPED,

@@ -21,6 +21,7 @@ from django.db import (
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
+from coproduce.core.text import first_line
 from coproduce.jobs.sweep import sweep, sweep_interval
 
 logger = logging.getLogger("coproduce.jobs")
@@ -73,7 +74,7 @@ class SweepingWorker(db_worker.Worker):
                     raise
                 logger.warning(
                     "The database cannot be reached (%s); the worker tries again in %.0f s",
-                    str(error).strip().splitlines()[0] if str(error).strip() else error,
+                    first_line(error),
                     OUTAGE_RETRY_SECONDS,
                 )
                 connections.close_all()
