@@ -194,7 +194,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "home"
+# After logging in, people land on their own workshops.
+LOGIN_REDIRECT_URL = "mine"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -262,6 +263,17 @@ elif PRODUCTION:
 else:
     MAILERS = {"default": {"BACKEND": "coproduce.core.mail.ConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <noreply@localhost>")
+# The site's address as people reach it: links in emails the worker sends (reminders have no
+# request to take it from).
+# In production without it, the first allowed host over https is the best guess.
+# (".example.org" allows every subdomain; the site itself is example.org.)
+_HOST_GUESS = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else ""
+_SITE_GUESS = (
+    f"https://{_HOST_GUESS}"
+    if PRODUCTION and _HOST_GUESS not in ("", "*")
+    else "http://localhost:8000"
+)
+SITE_URL = os.environ.get("SITE_URL", _SITE_GUESS).rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,13 +3,14 @@ from django.urls import include, path
 
 from coproduce.people.views import limit_admin_login
 
-from . import views
+from . import mine, views
 
 # The admin's login gets the same per-address limit as ours (django-axes covers both).
 admin.site.login = limit_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my/", mine.my_workshops, name="mine"),
     path("accounts/", include("coproduce.people.urls")),
     path("coalitions/", include("coproduce.coalitions.urls")),
     path("", include("coproduce.workshops.urls")),

@@ -280,7 +280,8 @@ def test_the_cafe_state_is_read_in_one_place():
 def test_the_seating_engine_gets_the_platforms_sectors():
     cafe, _ = make_cafe()
     problem = services.build_problem(cafe, keep_history=False)
-    assert problem.allowed_sectors == tuple(Sector.values)
+    # The sectors people can give; "Prefer not to say" is seated freely (people.sectors).
+    assert problem.allowed_sectors == tuple(v for v in Sector.values if v != Sector.NOT_GIVEN)
 
 
 def test_changes_count_up_the_revision_that_job_keys_name(client):
@@ -310,11 +311,11 @@ def test_plans_stored_with_notes_keep_their_explanations():
 def test_advancing_needs_a_plan_and_runs_through_the_rounds(client):
     cafe, organiser = make_cafe(rounds=2)
     client.force_login(organiser)
-    response = client.post(reverse("cafe:advance", args=[cafe.pk]), follow=True)
+    response = client.post(reverse("cafe:advance", args=[cafe.pk]), {"round": 1}, follow=True)
     assert "Make a seating plan first." in response.content.decode()
     plan(cafe)
     for expected in (1, 2, 3):
-        client.post(reverse("cafe:advance", args=[cafe.pk]))
+        client.post(reverse("cafe:advance", args=[cafe.pk]), {"round": expected})
         cafe.refresh_from_db()
         assert cafe.current_round == expected
     assert (
@@ -341,7 +342,7 @@ def test_personal_page_tells_each_person_where_to_go(client):
     services.advance_round(cafe)
     round_two = Seat.objects.get(participant=participant, round_number=2).table
     partial = client.get(mine, headers={"HX-Request": "true"}).content.decode()
-    assert f"Round 2: go to {round_two.name}" in partial and "<html" not in partial
+    assert f"Round 2 of 3 – go to {round_two.name}" in partial and "<html" not in partial
 
 
 def test_guest_finds_their_cafe_from_the_workshop_page(client):
@@ -409,7 +410,7 @@ def test_notes_cannot_change_after_the_cafe_closes(client):
     table = cafe.tables.first()
     note = services.save_note(cafe, table=table, round_number=1, text="Before closing")
     client.force_login(organiser)
-    client.post(reverse("cafe:close", args=[cafe.pk]))
+    client.post(reverse("cafe:close", args=[cafe.pk]), {"confirm": "1"})
     client.post(reverse("cafe:edit_note", args=[note.pk]), {"round_number": "1", "text": "Changed"})
     note.refresh_from_db()
     assert note.text == "Before closing"

@@ -30,10 +30,12 @@ def test_creating_a_coalition_makes_the_creator_its_organiser(client):
 
 
 def test_same_name_gets_a_distinct_slug(client):
+    """Two cities may each have a coalition of the same name; their links still differ."""
     client.force_login(PersonFactory())
-    for _ in range(2):
+    for city in ("Leeds", "York"):
         client.post(
-            reverse("coalitions:create"), {"name": "Twin", "purpose": "p", "visibility": "public"}
+            reverse("coalitions:create"),
+            {"name": "Twin", "purpose": "p", "visibility": "public", "city_name": city},
         )
     assert sorted(Coalition.objects.values_list("slug", flat=True)) == ["twin", "twin-2"]
 
@@ -149,7 +151,10 @@ def test_last_organiser_cannot_step_down_or_be_removed(client):
         reverse("coalitions:change_role", args=[coalition.slug, membership.pk]),
         {f"m{membership.pk}-role": "member"},
     )
-    client.post(reverse("coalitions:remove_member", args=[coalition.slug, membership.pk]))
+    client.post(
+        reverse("coalitions:remove_member", args=[coalition.slug, membership.pk]),
+        {"confirm": "yes"},
+    )
     membership.refresh_from_db()
     assert membership.role == Role.ORGANISER
     page = client.get(reverse("coalitions:members", args=[coalition.slug])).content.decode()

@@ -65,7 +65,7 @@ def _urls(w):
         "remove member": (
             "post",
             reverse("coalitions:remove_member", args=[c, w["member_row"].pk]),
-            {},
+            {"confirm": "yes"},
         ),
         "invite": ("post", reverse("coalitions:invite", args=[c]), {"role": "organiser"}),
         "revoke invitation": (
@@ -130,7 +130,11 @@ def _urls(w):
             reverse("workshops:walk_in", args=[ws]),
             {"display_name": "Walker", "sector": "other"},
         ),
-        "new join code": ("post", reverse("workshops:new_join_code", args=[ws]), {}),
+        "new join code": (
+            "post",
+            reverse("workshops:new_join_code", args=[ws]),
+            {"confirm": "yes"},
+        ),
     }
 
 

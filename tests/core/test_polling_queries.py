@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from factories import GuestFactory, MembershipFactory, RegistrationFactory, WorkshopFactory
 
+from coproduce.cafe import rounds
 from coproduce.cafe import services as cafe_services
-from coproduce.cafe.models import Note
+from coproduce.cafe.models import Cafe, Note
 from coproduce.coalitions.models import Role
 from coproduce.conversations import services as conversation_services
 from coproduce.conversations.maps import compute_map
@@ -85,7 +86,7 @@ def test_a_participants_cafe_poll_is_a_few_queries_however_big_the_cafe(client):
         assert client.get(mine).status_code == 200  # the whole page once
         captured, response = poll(client, mine)
         table = participant.seats.get(round_number=1).table
-        assert f"Round 1: go to {table.name}" in response.content.decode()
+        assert f"Round 1 of 3 – go to {table.name}" in response.content.decode()
         counts.append(len(captured))
     assert counts[0] == counts[1] <= 6
 
@@ -111,6 +112,10 @@ def test_an_unchanged_cafe_card_is_not_sent_again(client):
     cafe_services.mark_changed(cafe)  # a new plan or set-up
     replanned = client.get(mine, headers={**POLL, "If-None-Match": moved["ETag"]})
     assert replanned.status_code == 200
+
+    rounds.pause(Cafe.objects.get(pk=cafe.pk), expected_round=2)  # the clock stops
+    paused = client.get(mine, headers={**POLL, "If-None-Match": replanned["ETag"]})
+    assert paused.status_code == 200 and "data-clock-paused" in paused.content.decode()
 
 
 def test_a_cafe_poll_from_someone_no_longer_in_it_reloads_the_page_once(client):

@@ -18,7 +18,8 @@ def sign_up(page, axe):
     page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-test-password-42")
     page.get_by_label("Password confirmation").fill("a-long-test-password-42")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="My workshops")).to_be_visible()
+    expect(page.get_by_role("heading", name="Create a coalition or join one")).to_be_visible()
     axe.check(page)
 
 

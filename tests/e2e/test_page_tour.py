@@ -2,12 +2,14 @@
 
 The flows elsewhere check what people do; this checks that each page they may land on is
 accessible: the organiser's pages, a participant's, and the public ones, in English and Spanish.
+The pages are listed once, in demo_pages.py, for this tour and for test_sideways.py.
 """
 
 import re
 
 import pytest
 from browser import DESKTOP, PHONE
+from e2e.demo_pages import log_in, organiser_pages
 from playwright.sync_api import expect
 
 from coproduce.cafe.models import Cafe
@@ -22,42 +24,6 @@ def demo_data(settings):
     settings.CAFE_SOLVER_SECONDS = 1.0
     demo.load_demo()
     return Cafe.objects.get(), Conversation.objects.get()
-
-
-def organiser_pages(cafe, conversation) -> list[str]:
-    slug, coalition = demo.WORKSHOP_SLUG, demo.COALITION_SLUG
-    return [
-        "/",
-        "/coalitions/",
-        f"/coalitions/{coalition}/",
-        f"/coalitions/{coalition}/edit/",
-        f"/coalitions/{coalition}/members/",
-        f"/workshops/{slug}/",
-        f"/workshops/{slug}/edit/",
-        f"/workshops/{slug}/programme/agenda/",
-        f"/workshops/{slug}/programme/people/",
-        f"/workshops/{slug}/desk/",
-        f"/cafe/{cafe.pk}/",
-        f"/cafe/{cafe.pk}/people/",
-        f"/cafe/{cafe.pk}/plan/",
-        f"/cafe/{cafe.pk}/live/",
-        f"/cafe/{cafe.pk}/screen/",
-        f"/cafe/{cafe.pk}/harvest/",
-        f"/cafe/{cafe.pk}/tables/{cafe.tables.first().pk}/notes/",
-        f"/conversations/{conversation.pk}/",
-        f"/conversations/{conversation.pk}/moderate/",
-        f"/reports/{slug}/",
-        f"/reports/{slug}/themes/",
-        "/accounts/profile/",
-    ]
-
-
-def log_in(page):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("Email")).fill(demo.ORGANISER_EMAIL)
-    page.get_by_label(re.compile("Password")).fill(demo.ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

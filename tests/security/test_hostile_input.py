@@ -30,7 +30,7 @@ HOSTILE_SEGMENTS = {
 }
 HOSTILE_VALUES = ["\x00", "abc", "-1", "9" * 23, "x" * 5000, "%"]
 # Every query parameter a view reads (grep request.GET), and one no view reads.
-QUERY_KEYS = ["q", "page", "part", "round", "by", "next", "workshop", "version", "unknown"]
+QUERY_KEYS = ["q", "page", "part", "round", "by", "next", "workshop", "version", "back", "unknown"]
 VISITORS = (ANONYMOUS, ORGANISER, REGISTRANT)
 
 

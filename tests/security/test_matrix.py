@@ -170,12 +170,24 @@ def _rule(w, visitor):
     return {"kind": "apart", "first": first.pk, "second": second.pk}
 
 
+def _move_seat(w, visitor):
+    from coproduce.cafe import moves
+
+    seen = moves.route_of(moves.room_of(w.cafe), w.cafe, w.participant.pk)
+    return {"round_number": "2", "scope": "one", "table": w.table_elsewhere.pk, "seen": seen}
+
+
 def _vote(w, visitor):
     return {"statement": w.statement.pk, "value": "-1"}
 
 
 def _note(w, visitor):
     return {"round_number": "1", "text": "A new note"}
+
+
+def _confirmed(w, visitor):
+    """A destructive action acts only when its confirmation page sends `confirm`."""
+    return {"confirm": "yes"}
 
 
 def _theme_rename(w, visitor):
@@ -220,6 +232,12 @@ def _signup_data(w, visitor):
         "password1": password,
         "password2": password,
     }
+
+
+def _emails():
+    from coproduce.workshops import emails
+
+    return emails
 
 
 def _slug(w):
@@ -267,6 +285,7 @@ def _job_cases(name: str) -> list[Case]:
 PATTERNS: dict[str, list[Case]] = {
     # The site's own pages.
     "home": one(args=lambda w: [], get=for_everyone(SHOW)),
+    "mine": one(args=lambda w: [], get=allowed(ACCOUNTS)),
     "set_language": one(
         args=lambda w: [], post=for_everyone(SHOW), data=lambda w, v: {"language": "es"}
     ),
@@ -328,7 +347,9 @@ PATTERNS: dict[str, list[Case]] = {
         data=lambda w, v: {f"m{w.other_member.pk}-role": "observer"},
     ),
     "coalitions:remove_member": one(
-        args=lambda w: [w.coalition.slug, w.other_member.pk], post=allowed(ORG, CHANGE)
+        args=lambda w: [w.coalition.slug, w.other_member.pk],
+        post=allowed(ORG, CHANGE),
+        data=_confirmed,
     ),
     "coalitions:invite": one(
         args=_coalition,
@@ -382,6 +403,20 @@ PATTERNS: dict[str, list[Case]] = {
     ),
     "workshops:cancel": one(args=_slug, post=within(sees_workshop, _cancel)),
     "workshops:desk": one(args=_slug, get=allowed(RUN)),
+    "workshops:registrations_csv": one(args=_slug, get=allowed(RUN)),
+    # Emailed links: the signed token is the key, whoever holds it (no login needed).
+    "workshops:cancel_by_link": one(
+        args=lambda w: [_emails().cancel_token(w.desk_registration)],
+        get=for_everyone(SHOW),
+        post=for_everyone(CHANGE),
+        reveals=frozenset({"workshop"}),
+    ),
+    "workshops:unsubscribe": one(
+        args=lambda w: [_emails().unsubscribe_token(w.desk_registration)],
+        get=for_everyone(SHOW),
+        post=for_everyone(CHANGE),
+        reveals=frozenset({"workshop"}),
+    ),
     "workshops:check_in": one(
         args=lambda w: [w.workshop.slug, w.desk_registration.pk],
         post=allowed(RUN, CHANGE),
@@ -392,7 +427,7 @@ PATTERNS: dict[str, list[Case]] = {
         post=allowed(RUN, CHANGE),
         data=lambda w, v: {"display_name": "Walker", "sector": "other"},
     ),
-    "workshops:new_join_code": one(args=_slug, post=allowed(ORG, CHANGE)),
+    "workshops:new_join_code": one(args=_slug, post=allowed(ORG, CHANGE), data=_confirmed),
     "workshops:ics": one(args=_slug, get=allowed(sees_workshop)),
     "workshops:join_qr": one(args=_slug, get=allowed(sees_workshop)),
     # Background jobs and their files.
@@ -404,12 +439,41 @@ PATTERNS: dict[str, list[Case]] = {
     "cafe:people": one(args=_cafe, get=allowed(RUN), post=allowed(RUN, CHANGE), data=_cafe_people),
     "cafe:add_newcomers": one(args=_cafe, post=allowed(RUN, CHANGE)),
     "cafe:add_rule": one(args=_cafe, post=allowed(RUN, CHANGE), data=_rule),
-    "cafe:delete_rule": one(args=lambda w: [w.cafe.pk, w.rule.pk], post=allowed(RUN, CHANGE)),
+    "cafe:delete_rule": one(
+        args=lambda w: [w.cafe.pk, w.rule.pk], post=allowed(RUN, CHANGE), data=_confirmed
+    ),
     "cafe:plan": one(args=_cafe, get=allowed(RUN)),
     "cafe:make_plan": one(args=_cafe, post=allowed(RUN, CHANGE)),
+    "cafe:move_seat": one(
+        args=lambda w: [w.cafe.pk, w.participant.pk],
+        get=allowed(RUN),
+        post=allowed(RUN, CHANGE),
+        data=_move_seat,
+    ),
+    "cafe:seat_now": one(args=lambda w: [w.cafe.pk, w.newcomer.pk], post=allowed(RUN, CHANGE)),
+    "cafe:late_arrivals": one(args=_cafe, get=allowed(RUN)),
     "cafe:live": one(args=_cafe, get=allowed(RUN)),
-    "cafe:advance": one(args=_cafe, post=allowed(RUN, CHANGE)),
-    "cafe:close": one(args=_cafe, post=allowed(RUN, CHANGE)),
+    "cafe:advance": one(
+        args=_cafe,
+        get=allowed(RUN),
+        post=allowed(RUN, CHANGE),
+        data=lambda w, v: {"round": str(w.cafe.next_round)},
+    ),
+    # Nothing to undo in the world (no token shown): told so, nothing changes.
+    "cafe:undo": one(args=_cafe, post=allowed(RUN), data=lambda w, v: {"token": "stale"}),
+    "cafe:pause": one(
+        args=_cafe,
+        post=allowed(RUN, CHANGE),
+        data=lambda w, v: {"round": str(w.cafe.current_round)},
+    ),
+    "cafe:minutes": one(
+        args=_cafe,
+        post=allowed(RUN, CHANGE),
+        data=lambda w, v: {"round": str(w.cafe.current_round), "minutes": "2"},
+    ),
+    "cafe:close": one(
+        args=_cafe, get=allowed(RUN), post=allowed(RUN, CHANGE), data=lambda w, v: {"confirm": "1"}
+    ),
     "cafe:screen": one(args=_cafe, get=allowed(RUN)),
     "cafe:mine": one(args=_cafe, get=allowed(sees_workshop)),
     "cafe:personal": one(
@@ -450,8 +514,21 @@ PATTERNS: dict[str, list[Case]] = {
             label="the registrant's own note",
         ),
     ],
+    "cafe:restore_note": [
+        Case(
+            args=lambda w: [w.note.pk, w.note.revisions.first().pk],
+            post=allowed(RUN, CHANGE),
+            label="someone else's note at the registrant's table",
+        ),
+        Case(
+            args=lambda w: [w.own_note.pk, w.own_note.revisions.first().pk],
+            post=allowed(RUN | {REGISTRANT}, CHANGE),
+            label="the registrant's own note",
+        ),
+    ],
     "cafe:note_photo": one(args=lambda w: [w.note.pk], get=allowed(sees_workshop)),
     "cafe:harvest": one(args=_cafe, get=allowed(sees_workshop)),
+    "cafe:harvest_csv": one(args=_cafe, get=allowed(RUN)),
     "cafe:printables": one(args=lambda w: [w.cafe.pk, "roster"], post=allowed(RUN, CHANGE)),
     "cafe:breakout_csv": one(args=_cafe, get=allowed(RUN)),
     # Conversations: one of the coalition's own, one belonging to the workshop.
@@ -525,7 +602,10 @@ PATTERNS: dict[str, list[Case]] = {
         data=lambda w, v: {"excluded": "1"},
     ),
     "conversations:export": one(args=_conversation, post=allowed(RUN, CHANGE)),
-    "conversations:new_join_code": one(args=_conversation, post=allowed(RUN, CHANGE)),
+    "conversations:new_join_code": one(
+        args=_conversation, post=allowed(RUN, CHANGE), data=_confirmed
+    ),
+    "conversations:join_qr": one(args=_conversation, get=allowed(RUN)),
     # Reports.
     "reports:css": one(args=lambda w: [], get=for_everyone(SHOW)),
     "reports:edit": one(
@@ -558,7 +638,7 @@ PATTERNS: dict[str, list[Case]] = {
     "reports:themes": one(
         args=_slug, get=allowed(RUN), post=allowed(RUN, CHANGE), data=_theme_rename
     ),
-    "reports:find_themes": one(args=_slug, post=allowed(RUN, CHANGE)),
+    "reports:find_themes": one(args=_slug, post=allowed(RUN, CHANGE), data=_confirmed),
 }
 
 

@@ -89,7 +89,9 @@ def test_a_new_code_stops_the_old_one_and_keeps_those_already_in(world):
         reverse("conversations:join", args=[old]), {"display_name": "Early", "sector": "other"}
     )
     organiser = world.client(ORGANISER)
-    organiser.post(reverse("conversations:new_join_code", args=[conversation.pk]))
+    organiser.post(
+        reverse("conversations:new_join_code", args=[conversation.pk]), {"confirm": "yes"}
+    )
     conversation.refresh_from_db()
     assert conversation.join_code != old
     late = world.client(ANONYMOUS)

@@ -232,7 +232,8 @@ def test_guest_joins_with_code_giving_only_name_and_sector(client):
 def test_wrong_join_code_says_so(client):
     response = client.post(reverse("workshops:join_start"), {"code": "ZZZZZZ"})
     assert response.status_code == 200
-    assert "No workshop has the code ZZZZZZ" in response.context["form"].errors["code"][0]
+    error = response.context["form"].errors["code"][0]
+    assert "No workshop or conversation has the code ZZZZZZ" in error
     assert client.get(reverse("workshops:join", args=["NOPE99"])).status_code == 404
 
 
@@ -293,7 +294,7 @@ def test_new_join_code_stops_the_old_one(client, organiser):
     workshop = WorkshopFactory(coalition=organiser.coalition)
     old = workshop.join_code
     client.force_login(organiser.person)
-    client.post(reverse("workshops:new_join_code", args=[workshop.slug]))
+    client.post(reverse("workshops:new_join_code", args=[workshop.slug]), {"confirm": "yes"})
     workshop.refresh_from_db()
     assert workshop.join_code != old
     with pytest.raises(services.JoinCodeError):

@@ -24,3 +24,4 @@ class CafeConfig(AppConfig):
         register("cafe.plan", jobs.plan_job)
         register("cafe.printables", jobs.printables_job)
         register_workshop_panel("cafe", "cafe/workshop_panel.html", panels.workshop_panel, 20)
+        register_workshop_panel("cafe_now", "cafe/workshop_now.html", panels.participant_now, 5)

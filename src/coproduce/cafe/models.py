@@ -1,6 +1,8 @@
 import enum
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.fields import CleanCharField, CleanTextField
 from coproduce.workshops.models import AgendaItem, AgendaQuestion, Registration
+
+from .timer import Clock
 
 
 def new_participant_key() -> str:
@@ -45,6 +49,15 @@ class Cafe(models.Model):
     # through `phase` and the properties below, which every page, service and job uses.
     current_round = models.PositiveSmallIntegerField(default=0)
     round_started_at = models.DateTimeField(null=True, blank=True)
+    # The round's clock beyond its planned length (see `timer.Clock`): minutes added or taken
+    # away, time spent in pauses that ended, and when the current pause began.
+    extra_seconds = models.IntegerField(default=0)
+    paused_seconds = models.PositiveIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    # What the facilitator's last "start round" or "close" changed, so it can be undone for a
+    # minute: {"action", "token", "at", "before": {field: value}}. One step only; see
+    # `live.services`.
+    undo = models.JSONField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     plan_metrics = models.JSONField(null=True, blank=True)
     planned_at = models.DateTimeField(null=True, blank=True)
@@ -122,11 +135,62 @@ class Cafe(models.Model):
     def round_numbers(self) -> range:
         return range(1, self.rounds + 1)
 
+    # The round's clock --------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock | None:
+        """The timer of the round under way, or None when no round is."""
+        if not self.is_running or self.round_started_at is None:
+            return None
+        return Clock(
+            started_at=self.round_started_at,
+            planned=timedelta(minutes=self.minutes_per_round),
+            extra=timedelta(seconds=self.extra_seconds),
+            paused=timedelta(seconds=self.paused_seconds),
+            paused_at=self.paused_at,
+        )
+
+    @property
+    def clock_state(self) -> str:
+        """Everything a participant's card shows of the round and its clock, as one token: the
+        phones' poll compares it, so a pause or added minutes reach them."""
+        parts = (self.round_started_at, self.extra_seconds, self.paused_seconds, self.paused_at)
+        return ":".join(
+            str(part.timestamp() if hasattr(part, "timestamp") else part)
+            for part in (
+                *parts,
+                self.closed_at,
+            )
+        )
+
+    def set_clock(self, clock: Clock | None) -> None:
+        """Store a clock's state in the café's fields (the caller saves)."""
+        if clock is None:
+            self.extra_seconds, self.paused_seconds, self.paused_at = 0, 0, None
+            return
+        self.round_started_at = clock.started_at
+        self.extra_seconds = int(clock.extra.total_seconds())
+        self.paused_seconds = int(clock.paused.total_seconds())
+        self.paused_at = clock.paused_at
+
     @property
     def round_ends_at(self):
-        if not self.round_started_at:
-            return None
-        return self.round_started_at + timezone.timedelta(minutes=self.minutes_per_round)
+        clock = self.clock
+        return clock.ends_at(timezone.now()) if clock else None
+
+    @property
+    def time_left(self) -> timedelta | None:
+        clock = self.clock
+        return clock.left(timezone.now()) if clock else None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.clock is not None and self.paused_at is not None
+
+    @property
+    def time_is_up(self) -> bool:
+        clock = self.clock
+        return clock is not None and clock.is_over(timezone.now())
 
 
 class CafeRound(models.Model):
@@ -274,9 +338,19 @@ class Note(models.Model):
     author_name = CleanCharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Made by the writer's phone for each note it sends: a retry or a double tap carries the
+    # same key, so the note is stored once however often the phone sends it.
+    sending_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["round_number", "table__order", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cafe", "sending_key"],
+                condition=~models.Q(sending_key=""),
+                name="one_note_per_sending",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60] or "(photo)"
@@ -284,3 +358,36 @@ class Note(models.Model):
     @property
     def coalition(self):
         return self.cafe.coalition
+
+
+class NoteRevision(models.Model):
+    """One version of a note as it was saved: its text and photo, who saved it and when.
+
+    Every save of a note adds one, so any earlier version can be read and brought back;
+    bringing one back is itself a new version."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="revisions")
+    round_number = models.PositiveSmallIntegerField(_("round"))
+    text = CleanTextField(_("note"), max_length=4000, blank=True)
+    photo = models.CharField(max_length=255, blank=True)  # the stored file's name
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_by_participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_by_name = CleanCharField(max_length=200, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now, editable=False)
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} @ {self.saved_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def coalition(self):
+        return self.note.cafe.coalition

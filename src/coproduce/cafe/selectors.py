@@ -22,16 +22,34 @@ def _seating(cafe: Cafe) -> dict[int, dict[int, list[Participant]]]:
 
 
 def plan_grid(cafe: Cafe) -> list[dict]:
+    """Each planned round's tables and people. `open`: its seats may still be moved by hand;
+    each person carries `route`, their tables as the page saw them (a move sends it back)."""
     tables, seating = _tables(cafe), _seating(cafe)
+    _mark_routes(cafe, seating)
     return [
         {
             "number": number,
             "held": number <= cafe.held_rounds,
+            "open": not cafe.is_finished and number >= cafe.current_round,
             "tables": [{"table": t, "people": seating[number].get(t.pk, [])} for t in tables],
         }
         for number in cafe.round_numbers
         if number in seating
     ]
+
+
+def _mark_routes(cafe: Cafe, seating: dict[int, dict[int, list[Participant]]]) -> None:
+    tables: dict[int, dict[int, int]] = defaultdict(dict)
+    for number, by_table in seating.items():
+        for table_id, people in by_table.items():
+            for person in people:
+                tables[person.pk][number] = table_id
+    for by_table in seating.values():
+        for people in by_table.values():
+            for person in people:
+                person.route = "-".join(
+                    str(tables[person.pk].get(n, 0)) for n in cafe.round_numbers
+                )
 
 
 METRICS = [

@@ -8,29 +8,29 @@ is imported by the functions that plan, not here: pages that only read a café n
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coproduce.core.uploads import ImageRefused, clean_image
-from coproduce.people.sectors import Sector
+from coproduce.people.sectors import GIVEN_SECTORS, seating_sector
 from coproduce.workshops.models import AgendaItem, Registration
 
-from .models import Cafe, CafeRound, Note, Participant, Rule, Seat, Table
+from . import rounds
+from .errors import CafeError  # raised here, and caught by the views as services.CafeError
+from .models import Cafe, CafeRound, Note, NoteRevision, Participant, Rule, Seat, Table
 from .selectors import question_of
 
 if TYPE_CHECKING:
     from . import seating
 
 DEFAULT_TABLE_SIZE = 5
-
-
-class CafeError(Exception):
-    """Something the facilitator must fix; the message says what."""
 
 
 # Setting up ---------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
         seating.Person(
             id=p.pk,
             name=p.name,
-            sector=p.registration.sector,
+            sector=seating_sector(p.registration.sector),
             host_of=hosts.get(p.pk),
             immobile=p.immobile,
             online=p.online,
@@ -191,7 +191,7 @@ def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
         together=pairs[Rule.Kind.TOGETHER],
         apart=pairs[Rule.Kind.APART],
         history=history,
-        allowed_sectors=tuple(Sector.values),
+        allowed_sectors=GIVEN_SECTORS,
     )
 
 
@@ -222,8 +222,14 @@ def make_plan(
     if progress:
         progress(
             0.1,
-            _("Seating %(n)s people at %(t)s tables")
-            % {"n": len(problem.people), "t": len(problem.tables)},
+            # Two numbers, two plurals: each phrase agrees with its own number.
+            _("Seating %(people)s at %(tables)s")
+            % {
+                "people": ngettext("%(n)s person", "%(n)s people", len(problem.people))
+                % {"n": len(problem.people)},
+                "tables": ngettext("%(n)s table", "%(n)s tables", len(problem.tables))
+                % {"n": len(problem.tables)},
+            },
         )
     previous = seats_by_round(cafe) if replanning and cafe.seats.exists() else None
     if seconds is None:
@@ -255,44 +261,63 @@ def save_plan(cafe: Cafe, plan: seating.Plan) -> None:
 # Running the rounds ---------------------------------------------------------------------------
 
 
-@transaction.atomic
 def advance_round(cafe: Cafe) -> Cafe:
-    """Start the next round (or finish after the last). One action for the facilitator."""
-    cafe = Cafe.objects.select_for_update().get(pk=cafe.pk)
-    if cafe.is_closed:
-        raise CafeError(_("The café is closed."))
-    if not cafe.seats.exists():
-        raise CafeError(_("Make a seating plan first."))
-    if cafe.is_finished:
-        raise CafeError(_("All rounds are done."))
-    cafe.current_round += 1
-    cafe.round_started_at = None if cafe.is_finished else timezone.now()
-    cafe.save(update_fields=["current_round", "round_started_at"])
-    return cafe
+    """Start the next round (or finish after the last): see `rounds`, which also pauses,
+    changes the clock and undoes."""
+    return rounds.advance_round(cafe)
 
 
-def close_cafe(cafe: Cafe) -> None:
-    cafe.closed_at = timezone.now()
-    cafe.save(update_fields=["closed_at"])
+def close_cafe(cafe: Cafe) -> Cafe:
+    return rounds.close_cafe(cafe)
 
 
-def reopen_cafe(cafe: Cafe) -> None:
-    cafe.closed_at = None
-    cafe.save(update_fields=["closed_at"])
+def reopen_cafe(cafe: Cafe) -> Cafe:
+    return rounds.reopen_cafe(cafe)
 
 
 # Notes ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Writer:
+    """Who saves a note: the participant (from their card or registration), their account, or
+    both; the history shows their name."""
+
+    participant: Participant | None = None
+    user: object | None = None
+
+    @property
+    def name(self) -> str:
+        if self.participant is not None:
+            return self.participant.name
+        if self.user is not None and self.user.is_authenticated:
+            return str(self.user)
+        return ""
+
+
 def save_note(
-    cafe: Cafe, *, table: Table, round_number: int, text: str, photo=None, author=None, note=None
+    cafe: Cafe,
+    *,
+    table: Table,
+    round_number: int,
+    text: str,
+    photo=None,
+    author=None,
+    note=None,
+    by: Writer | None = None,
+    sending_key: str = "",
 ) -> Note:
-    if cafe.is_closed:
-        raise CafeError(_("The café is closed; notes can no longer be changed."))
-    if not 1 <= round_number <= cafe.rounds:
-        raise CafeError(_("There is no round %(n)s.") % {"n": round_number})
-    if not text.strip() and not photo and not (note and note.photo):
-        raise CafeError(_("Write a note or add a photo."))
+    """Write a new note or change one; every save is kept as a revision.
+
+    A new note sent with a `sending_key` already used in this café is the same note sent
+    again (a retry from a phone that lost its connection, a double tap): the stored note is
+    returned and nothing new is written."""
+    by = by or Writer(participant=author)
+    if note is None and sending_key:
+        already = cafe.notes.filter(sending_key=sending_key).first()
+        if already is not None:
+            return already
+    _check_note(cafe, round_number, text, photo, note)
     if photo is not None:
         # Only the pixels are kept, as a new JPEG under a random name: no EXIF (GPS, phone),
         # no sender-chosen name or type. The request's size is capped before this runs.
@@ -300,12 +325,77 @@ def save_note(
             photo = clean_image(photo)
         except ImageRefused as error:
             raise CafeError(str(error)) from None
-    note = note or Note(cafe=cafe, table=table, round_number=round_number)
+    note = note or Note(cafe=cafe, table=table, round_number=round_number, sending_key=sending_key)
     note.table, note.round_number, note.text = table, round_number, text.strip()
     note.question = question_of(cafe, table, round_number)
     if author is not None and note.author_id is None:
         note.author, note.author_name = author, author.name
     if photo is not None:
         note.photo = photo
+    try:
+        with transaction.atomic():
+            _keep_first_version(note)
+            note.save()
+            _record(note, by)
+    except IntegrityError:
+        # Two sendings of one note arrived at once: the other one stored it.
+        if note.pk is None and sending_key:
+            return cafe.notes.get(sending_key=sending_key)
+        raise
+    return note
+
+
+def _check_note(cafe: Cafe, round_number: int, text: str, photo, note: Note | None) -> None:
+    if cafe.is_closed:
+        raise CafeError(_("The café is closed; notes can no longer be changed."))
+    if not 1 <= round_number <= cafe.rounds:
+        raise CafeError(_("There is no round %(n)s.") % {"n": round_number})
+    if not text.strip() and not photo and not (note and note.photo):
+        raise CafeError(_("Write a note or add a photo."))
+
+
+def _keep_first_version(note: Note) -> None:
+    """A note written before notes kept their history gets its stored version recorded first,
+    under its writer's name, so the first change does not lose it."""
+    if note.pk is None or note.revisions.exists():
+        return
+    stored = Note.objects.get(pk=note.pk)
+    NoteRevision.objects.create(
+        note=stored,
+        round_number=stored.round_number,
+        text=stored.text,
+        photo=stored.photo.name or "",
+        saved_by_participant_id=stored.author_id,
+        saved_by_name=stored.author_name,
+        saved_at=stored.updated_at,
+    )
+
+
+def _record(note: Note, by: Writer, restored_from: NoteRevision | None = None) -> NoteRevision:
+    user = by.user if by.user is not None and by.user.is_authenticated else None
+    return NoteRevision.objects.create(
+        note=note,
+        round_number=note.round_number,
+        text=note.text,
+        photo=note.photo.name or "",
+        saved_by=user,
+        saved_by_participant=by.participant,
+        saved_by_name=by.name,
+        restored_from=restored_from,
+    )
+
+
+@transaction.atomic
+def restore_note(note: Note, revision: NoteRevision, *, by: Writer) -> Note:
+    """Bring back an earlier version of a note; the note's history keeps what it replaces."""
+    if revision.note_id != note.pk:
+        raise CafeError(_("That version belongs to another note."))
+    cafe = note.cafe
+    _check_note(cafe, revision.round_number, revision.text, revision.photo, note=None)
+    _keep_first_version(note)
+    note.round_number, note.text = revision.round_number, revision.text
+    note.question = question_of(cafe, note.table, revision.round_number)
+    note.photo = revision.photo
     note.save()
+    _record(note, by, restored_from=revision)
     return note

@@ -3,29 +3,30 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coproduce.coalitions.permissions import Action, Visitor, can
+from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.csvfiles import writer as csv_writer
 from coproduce.core.doors import door
 from coproduce.core.uploads import content_type_for
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import AgendaItem
+from coproduce.workshops.selectors import registration_of
 
 from . import selectors, services
 from .access import participant_by_key, participant_for, remember
 from .forms import (
     CafeForm,
-    NoteForm,
     ParticipantFormSet,
     RoundQuestionFormSet,
     RuleForm,
     TableFormSet,
 )
 from .models import Cafe, Note, Participant, Rule, Table
-from .rules import editable_notes, writable_rounds
 
 PEOPLE_PAGE_SIZE = 100
 
@@ -115,7 +116,13 @@ def people(request, cafe):
 @door(post=Action.RUN_WORKSHOP, find=find_cafe)
 def add_newcomers(request, cafe):
     added = services.sync_participants(cafe)
-    messages.success(request, _("%(n)s newly registered people added.") % {"n": added})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s newly registered person added.", "%(n)s newly registered people added.", added
+        )
+        % {"n": added},
+    )
     return redirect("cafe:people", cafe.pk)
 
 
@@ -140,7 +147,27 @@ def add_rule(request, cafe):
 
 @door(post=Action.RUN_WORKSHOP, find=find_cafe)
 def delete_rule(request, cafe, rule_id):
-    services.remove_rule(get_object_or_404(Rule, pk=rule_id, cafe=cafe))
+    rule = get_object_or_404(
+        Rule.objects.select_related("first__registration", "second__registration"),
+        pk=rule_id,
+        cafe=cafe,
+    )
+    if not confirmed(request):
+        names = {"first": rule.first.name, "second": rule.second.name}
+        lost = (
+            _("%(first)s and %(second)s no longer have to sit together in the next plan.")
+            if rule.kind == Rule.Kind.TOGETHER
+            else _("%(first)s and %(second)s may be seated together in the next plan.")
+        )
+        question = Question(
+            title=_("Delete the rule for %(first)s and %(second)s?") % names,
+            losses=[lost % names],
+            stays=[_("Seats already planned stay as they are until you make a new plan.")],
+            yes=_("Yes, delete the rule"),
+            cancel_url=reverse("cafe:people", args=[cafe.pk]),
+        )
+        return ask_first(request, question, _base(cafe, "people"))
+    services.remove_rule(rule)
     messages.success(request, _("Rule removed."))
     return redirect("cafe:people", cafe.pk)
 
@@ -174,49 +201,6 @@ def make_plan(request, cafe):
     return redirect(job)
 
 
-@door(get=Action.RUN_WORKSHOP, find=find_cafe)
-def live(request, cafe):
-    context = {**_base(cafe, "live"), **selectors.live_state(cafe)}
-    if request.headers.get("HX-Request"):
-        return render(request, "cafe/live.html#state", context)
-    return render(request, "cafe/live.html", context)
-
-
-@door(post=Action.RUN_WORKSHOP, find=find_cafe)
-def advance(request, cafe):
-    try:
-        cafe = services.advance_round(cafe)
-    except services.CafeError as error:
-        messages.error(request, str(error))
-    else:
-        if cafe.is_finished:
-            messages.success(request, _("All rounds are done. Time to harvest."))
-        else:
-            messages.success(request, _("Round %(n)s has started.") % {"n": cafe.shown_round})
-    return redirect("cafe:live", cafe.pk)
-
-
-@door(post=Action.RUN_WORKSHOP, find=find_cafe)
-def close(request, cafe):
-    if request.POST.get("reopen"):
-        services.reopen_cafe(cafe)
-        messages.success(request, _("Notes can be changed again."))
-    else:
-        services.close_cafe(cafe)
-        messages.success(request, _("The café is closed; its notes can no longer be changed."))
-    return redirect("cafe:harvest", cafe.pk)
-
-
-@door(get=Action.RUN_WORKSHOP, find=find_cafe)
-def screen(request, cafe):
-    """The room screen: every table of the current round, in large type."""
-    context = {**_base(cafe, "screen"), **selectors.live_state(cafe)}
-    template = (
-        "cafe/screen.html#tables" if request.headers.get("HX-Request") else "cafe/screen.html"
-    )
-    return render(request, template, context)
-
-
 # The participant's own pages --------------------------------------------------------------------
 
 
@@ -229,9 +213,8 @@ def personal(request, participant):
         remember(request, participant)
         return redirect("cafe:mine", participant.cafe_id)
     cafe = participant.cafe
-    return render(
-        request, "cafe/personal.html", {**_base(cafe, "mine"), "participant": participant}
-    )
+    context = {**_base(cafe, "mine"), "participant": participant, "server_now": timezone.now()}
+    return render(request, "cafe/personal.html", context)
 
 
 @door(get=Action.VIEW, find=find_cafe)
@@ -241,24 +224,40 @@ def mine(request, cafe):
     polling = bool(request.headers.get("HX-Request"))
     participant = participant_for(request, cafe)
     if participant is None:
+        if _registered(request, cafe):  # arrived, not seated yet: the page waits for a table
+            template = "cafe/waiting.html#now" if polling else "cafe/waiting.html"
+            return render(request, template, {**_base(cafe, "mine"), "server_now": timezone.now()})
         if polling:  # no longer in the café: load the whole page, which says so (once)
             response = HttpResponse()
             response["HX-Redirect"] = request.path
             return response
-        messages.error(request, _("You are not in this café. Ask the facilitator to add you."))
+        messages.error(
+            request, _("You are not taking part in this café. Register for the workshop first.")
+        )
         return redirect(cafe.workshop)
     if polling:
         return _poll_answer(request, cafe, participant)
-    context = {**_base(cafe, "mine"), **selectors.my_state(cafe, participant, route=True)}
+    context = {
+        **_base(cafe, "mine"),
+        **selectors.my_state(cafe, participant, route=True),
+        "server_now": timezone.now(),
+    }
     return render(request, "cafe/mine.html", context)
+
+
+def _registered(request, cafe) -> bool:
+    """Registered for the workshop (a late arrival the facilitator has not seated yet)."""
+    visitor = Visitor.of(request)
+    return registration_of(cafe.workshop, visitor.user, visitor.guest) is not None
 
 
 def _poll_answer(request, cafe, participant):
     """The "where do I sit now" card, or 304 when nothing it shows has changed.
 
-    What it shows depends only on the café's set-up and plan (its revision), the round, the
-    person and the language, so the phone's browser keeps the last card and asks whether it
-    changed: most of a room's polls are then answered without reading a seat or rendering."""
+    What it shows depends only on the café's set-up and plan (its revision), the round and its
+    clock, the person and the language, so the phone's browser keeps the last card and asks
+    whether it changed: most of a room's polls are then answered without reading a seat or
+    rendering."""
     tag = '"{}"'.format(
         "-".join(
             str(part)
@@ -266,6 +265,7 @@ def _poll_answer(request, cafe, participant):
                 cafe.pk,
                 cafe.revision,
                 cafe.current_round,
+                cafe.clock_state,
                 participant.pk,
                 translation.get_language(),
             )
@@ -285,68 +285,7 @@ def _poll_answer(request, cafe, participant):
 # Notes --------------------------------------------------------------------------------------------
 
 
-@door(get=Action.WRITE_NOTE, post=Action.WRITE_NOTE, find=find_table)
-def table_notes(request, table):
-    cafe = table.cafe
-    participant = participant_for(request, cafe)
-    rounds = writable_rounds(Visitor.of(request), table)
-    shown = cafe.shown_round
-    form = NoteForm(
-        request.POST or None,
-        request.FILES or None,
-        rounds=rounds,
-        initial={"round_number": shown if shown in rounds else rounds[-1]},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_note(
-                cafe,
-                table=table,
-                round_number=form.cleaned_data["round_number"],
-                text=form.cleaned_data["text"],
-                photo=form.cleaned_data.get("photo") or None,
-                author=participant,
-            )
-        except services.CafeError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Note saved. Add another, or change one below."))
-            return redirect("cafe:table_notes", cafe.pk, table.pk)
-    notes = list(table.notes.select_related("question").order_by("round_number", "created_at"))
-    context = {
-        **_base(cafe, "notes"),
-        "table": table,
-        "form": form,
-        "participant": participant,
-        "notes": notes,
-        "editable": editable_notes(Visitor.of(request), table, notes),
-    }
-    return render(request, "cafe/table_notes.html", context)
-
-
-@door(get=Action.EDIT_NOTE, post=Action.EDIT_NOTE, find=find_note)
-def edit_note(request, note):
-    cafe = note.cafe
-    rounds = writable_rounds(Visitor.of(request), note.table)
-    form = NoteForm(request.POST or None, request.FILES or None, rounds=rounds, instance=note)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_note(
-                cafe,
-                table=note.table,
-                round_number=form.cleaned_data["round_number"],
-                text=form.cleaned_data["text"],
-                photo=request.FILES.get("photo"),
-                note=Note.objects.get(pk=note.pk),
-            )
-        except services.CafeError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Note saved."))
-            return redirect("cafe:table_notes", cafe.pk, note.table_id)
-    return render(
-        request, "cafe/edit_note.html", {**_base(cafe, "notes"), "form": form, "note": note}
-    )
+# Writing, changing and restoring notes: note_views.py
 
 
 @door(get=Action.VIEW, find=find_note)

@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.people.sectors import Sector
+from coproduce.people.sectors import sector_field
 
 from .models import Coalition, Invitation, Role
 
@@ -22,6 +24,35 @@ class CoalitionForm(forms.ModelForm):
         if self.instance.city_id:
             self.initial["city_name"] = self.instance.city.name
         self.order_fields(["name", "purpose", "city_name", "visibility"])
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name and "city_name" in cleaned and self._name_taken(name, cleaned["city_name"]):
+            self.add_error("name", self._taken_message(name, cleaned["city_name"]))
+        return cleaned
+
+    def _name_taken(self, name: str, city_name: str) -> bool:
+        """The database's test (the same name in any capitals, in the same city), told by the
+        city's name: a typed city never names a country, yet it is the same place to people."""
+        same = (
+            Coalition.objects.annotate(lower_name=Lower("name"), lower_city=Lower("city__name"))
+            .filter(lower_name=Lower(Value(name)))
+            .exclude(pk=self.instance.pk)
+        )
+        if city_name.strip():
+            return same.filter(lower_city=Lower(Value(city_name.strip()))).exists()
+        return same.filter(city__isnull=True).exists()
+
+    @staticmethod
+    def _taken_message(name: str, city_name: str) -> str:
+        if city_name.strip():
+            return _(
+                "A coalition called “%(name)s” already exists in %(city)s. Choose another name."
+            ) % {"name": name, "city": city_name.strip()}
+        return _(
+            "A coalition called “%(name)s” already exists. Choose another name, or give its city."
+        ) % {"name": name}
 
 
 class RoleForm(forms.Form):
@@ -49,5 +80,5 @@ class OrganisationForm(forms.Form):
     """Add a member organisation by name; a new name creates the organisation."""
 
     name = forms.CharField(label=_("Organisation"), max_length=200)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    sector = sector_field()
     city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,16 @@ class Coalition(models.Model):
         verbose_name = _("coalition")
         verbose_name_plural = _("coalitions")
         ordering = ["name"]
+        # Two coalitions of one city with the same name (whatever its capitals) would be told
+        # apart by nobody; coalitions without a city share one namespace.
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "city", name="unique_coalition_name_per_city"),
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(city__isnull=True),
+                name="unique_coalition_name_without_city",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

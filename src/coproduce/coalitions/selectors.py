@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.db.models import Count
 
-from coproduce.people.sectors import SECTOR_ORDER, Sector
+from coproduce.people.sectors import SECTOR_ORDER, sector_key, sector_label
 
 from .models import Coalition, Membership
 
@@ -18,9 +18,9 @@ def members_by_sector(coalition: Coalition) -> list[dict]:
     )
     counts: Counter[str] = Counter()
     for row in rows:
-        counts[row["person__sector"] or Sector.OTHER] += row["n"]
+        counts[sector_key(row["person__sector"])] += row["n"]
     return [
-        {"sector": s, "label": Sector(s).label, "count": counts[s]}
+        {"sector": s, "label": sector_label(s), "count": counts[s]}
         for s in SECTOR_ORDER
         if counts.get(s)
     ]

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coproduce.core.charts import Series, horizontal_bars
+from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 
 from . import selectors, services
@@ -113,6 +115,8 @@ def change_role(request, coalition, membership_id):
 @door(post=Action.MANAGE, find=find_coalition)
 def remove_member(request, coalition, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, coalition=coalition)
+    if not confirmed(request):
+        return _ask_before_removing(request, coalition, membership)
     try:
         services.remove_member(membership)
         messages.success(
@@ -121,6 +125,24 @@ def remove_member(request, coalition, membership_id):
     except services.MembershipError as error:
         messages.error(request, str(error))
     return redirect("coalitions:members", coalition.slug)
+
+
+def _ask_before_removing(request, coalition, membership):
+    names = {"name": membership.person, "coalition": coalition.name}
+    question = Question(
+        title=_("Remove %(name)s from %(coalition)s?") % names,
+        losses=[
+            _(
+                "%(name)s can no longer open what only members of %(coalition)s see: its "
+                "private workshops, conversations and reports, and they lose their role here."
+            )
+            % names,
+        ],
+        stays=[_("What they wrote, their votes and their workshop registrations stay.")],
+        yes=_("Yes, remove %(name)s") % names,
+        cancel_url=reverse("coalitions:members", args=[coalition.slug]),
+    )
+    return ask_first(request, question, {"coalition": coalition})
 
 
 @door(post=Action.MANAGE, find=find_coalition)

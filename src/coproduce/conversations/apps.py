@@ -26,9 +26,10 @@ class ConversationsConfig(AppConfig):
         register_workshop_panel(
             "conversations", "conversations/workshop_panel.html", panels.workshop_panel, 30
         )
-        from coproduce.core.codes import register_code_source
+        from coproduce.core.codes import register_code_destination, register_code_source
 
         register_code_source("conversations", _live_conversation_codes)
+        register_code_destination("conversations", _conversation_join_page)
 
 
 def _live_conversation_codes(candidates) -> set[str]:
@@ -41,3 +42,14 @@ def _live_conversation_codes(candidates) -> set[str]:
     open_now = Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())
     live = Conversation.objects.filter(open_now, join_code__in=list(candidates))
     return set(live.values_list("join_code", flat=True))
+
+
+def _conversation_join_page(code: str) -> str | None:
+    """The join page of the conversation with this code, for the home page's one code box."""
+    from django.urls import reverse
+
+    from .models import Conversation
+
+    if Conversation.objects.filter(join_code=code).exists():
+        return reverse("conversations:join", args=[code])
+    return None

@@ -3,8 +3,9 @@ import io
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from coproduce.people.sectors import Sector
+from coproduce.people.sectors import sector_field
 from coproduce.workshops.forms import LocalDateTimeInput
 
 from .models import Conversation
@@ -75,7 +76,13 @@ class ConversationForm(forms.ModelForm):
         unique = list(dict.fromkeys(statements))
         if len(unique) > MAX_SEED_STATEMENTS:
             self.add_error(
-                "seed_text", _("At most %(n)s seed statements.") % {"n": MAX_SEED_STATEMENTS}
+                "seed_text",
+                ngettext(
+                    "At most %(n)s starting statement.",
+                    "At most %(n)s starting statements.",
+                    MAX_SEED_STATEMENTS,
+                )
+                % {"n": MAX_SEED_STATEMENTS},
             )
         cleaned["seed_statements"] = unique
         return cleaned
@@ -111,7 +118,7 @@ def seed_lines(lines: list[str], limit: int, what: str) -> list[str]:
 
 class JoinForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    sector = sector_field()
 
 
 class ExportForm(forms.Form):
@@ -134,5 +141,10 @@ class StatementForm(forms.Form):
             label=_("Your statement"),
             max_length=max_length,
             widget=forms.Textarea(attrs={"rows": 2}),
-            help_text=_("Short and about one idea, up to %(n)s characters.") % {"n": max_length},
+            help_text=ngettext(
+                "Short and about one idea, up to %(n)s character.",
+                "Short and about one idea, up to %(n)s characters.",
+                max_length,
+            )
+            % {"n": max_length},
         )

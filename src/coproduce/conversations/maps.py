@@ -4,6 +4,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.people.sectors import sector_key
+
 from .models import Conversation, Statement, Vote, Voter
 from .opinion import OpinionState, VoteMatrix, compute
 from .opinion.sectors import sector_lens
@@ -53,11 +55,13 @@ def compute_map(conversation: Conversation) -> int:
         seed=conversation.pk,
     )
     data = result.to_dict()
-    sectors = dict(
-        Voter.objects.filter(conversation=conversation)
-        .exclude(sector="")
-        .values_list("pk", "sector")
-    )
+    # Everyone is in the lens; those who gave no sector are a row of their own, "not given".
+    sectors = {
+        pk: sector_key(sector)
+        for pk, sector in Voter.objects.filter(conversation=conversation).values_list(
+            "pk", "sector"
+        )
+    }
     data["sector_lens"] = sector_lens(matrix, result, sectors).to_dict() if result.k else None
     # Counted here, once per map, so that pages polling the conversation count nothing.
     counted = figures(conversation, clustered=result.participation.clustered)

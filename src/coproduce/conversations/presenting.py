@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from coproduce.core.charts import Series, horizontal_bars, scatter
-from coproduce.people.sectors import Sector
+from coproduce.people.sectors import SECTOR_ORDER, sector_key, sector_label
 
 from .models import Conversation
 
@@ -43,10 +43,7 @@ def group_name(group_id: int) -> str:
 
 
 def _sector_label(code: str) -> str:
-    try:
-        return str(Sector(code).label)
-    except ValueError:
-        return code
+    return sector_label(code)
 
 
 def map_view(conversation: Conversation) -> dict | None:
@@ -153,7 +150,9 @@ def _sector_view(lens: dict | None, groups: list[dict], statement) -> dict | Non
     if not lens:
         return None
     rows = []
-    for spread in lens["sectors"]:
+    # The platform's sector order, "not given" last, as on every other chart.
+    spreads = sorted(lens["sectors"], key=lambda s: SECTOR_ORDER.index(sector_key(s["sector"])))
+    for spread in spreads:
         by_group = spread["by_group"]
         rows.append(
             {

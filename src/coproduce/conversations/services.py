@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coproduce.core import codes
 from coproduce.people.services import new_guest
@@ -131,7 +132,11 @@ def add_statement(voter: Voter, text: str) -> Statement:
         raise ConversationError(_("Write a statement first."))
     if len(text) > conversation.statement_max_length:
         raise ConversationError(
-            _("Keep it to %(max)s characters; this one has %(n)s.")
+            ngettext(
+                "Keep it to %(max)s character; this one has %(n)s.",
+                "Keep it to %(max)s characters; this one has %(n)s.",
+                conversation.statement_max_length,
+            )
             % {"max": conversation.statement_max_length, "n": len(text)}
         )
     if conversation.statements.filter(text__iexact=text).exists():

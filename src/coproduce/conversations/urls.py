@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("<id:conversation_id>/export/", views.export, name="export"),
     path("<id:conversation_id>/join-code/", views.new_join_code, name="new_join_code"),
+    path("<id:conversation_id>/join-qr.svg", views.join_qr, name="join_qr"),
 ]

@@ -2,7 +2,7 @@ import time
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core import codes
+from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
+from coproduce.core.qr import qr_svg
 from coproduce.core.ratelimit import hit_request
 from coproduce.jobs.services import start_job
 from coproduce.people.guests import current_guest, remember_guest
@@ -108,9 +110,7 @@ def detail(request, conversation):
         return render(request, "conversations/detail.html#live", context)
     context["voter"] = voter_of(request, conversation)
     if can_run:
-        context["join_url"] = request.build_absolute_uri(
-            reverse("conversations:join", args=[conversation.join_code])
-        )
+        context["join_url"] = _join_url(request, conversation)
         context["export_form"] = ExportForm()
     return render(request, "conversations/detail.html", context)
 
@@ -291,11 +291,45 @@ def moderate_voter(request, conversation, voter_id):
 
 @door(post=Action.RUN_CONVERSATION, find=find_conversation)
 def new_join_code(request, conversation):
+    if not confirmed(request):
+        return ask_first(
+            request,
+            Question(
+                title=_("Make a new code for this conversation?"),
+                losses=[
+                    _(
+                        "The code %(code)s stops letting people in at once, with its link and "
+                        "QR code: anyone who has it on a poster, a slide or in a message needs "
+                        "the new one."
+                    )
+                    % {"code": conversation.join_code}
+                ],
+                stays=[_("Everyone already taking part stays, with their votes and statements.")],
+                yes=_("Yes, make a new code"),
+                cancel_url=conversation.get_absolute_url(),
+            ),
+            {"conversation": conversation, "coalition": conversation.coalition},
+        )
     code = services.regenerate_join_code(conversation)
     messages.success(
         request, _("The new join code is %(code)s; the old one no longer works.") % {"code": code}
     )
     return redirect(conversation)
+
+
+@door(get=Action.RUN_CONVERSATION, find=find_conversation)
+def join_qr(request, conversation):
+    """The QR code of the code that lets people in: the workshop's for a workshop's
+    conversation (one code per event), the conversation's own otherwise."""
+    return HttpResponse(qr_svg(_join_url(request, conversation)), content_type="image/svg+xml")
+
+
+def _join_url(request, conversation: Conversation) -> str:
+    if conversation.workshop is not None:
+        path = reverse("workshops:join", args=[conversation.workshop.join_code])
+    else:
+        path = reverse("conversations:join", args=[conversation.join_code])
+    return request.build_absolute_uri(path)
 
 
 @door(post=Action.RUN_CONVERSATION, find=find_conversation)

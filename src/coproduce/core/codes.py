@@ -43,10 +43,29 @@ USED_CODE_SECONDS = 12 * 3600
 LiveCodes = Callable[[Iterable[str]], set[str]]
 _sources: dict[str, LiveCodes] = {}
 
+# Where a code leads: the address of the join page of whatever holds the code, or None. One box
+# on the home page takes every kind of code, so each kind tells core where its codes lead.
+Destination = Callable[[str], str | None]
+_destinations: dict[str, Destination] = {}
+
 
 def register_code_source(name: str, live_codes: LiveCodes) -> None:
     """A capability's codes: ``live_codes(candidates)`` returns those of them that work now."""
     _sources[name] = live_codes
+
+
+def register_code_destination(name: str, destination: Destination) -> None:
+    """A capability's join pages: ``destination(code)`` is the address the code opens, or None."""
+    _destinations[name] = destination
+
+
+def destination_of(code: str) -> str | None:
+    """The join page a (normalised) code opens, asking each kind of code in turn."""
+    for destination in _destinations.values():
+        found = destination(code)
+        if found:
+            return found
+    return None
 
 
 def live_codes(candidates: Iterable[str]) -> set[str]:

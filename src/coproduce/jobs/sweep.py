@@ -1,5 +1,6 @@
 """What the worker does regularly, with nobody asking: take back the jobs whose worker stopped,
-and delete the files of jobs that finished long ago (see docs/jobs.md)."""
+delete the files of jobs that finished long ago (see docs/jobs.md), and queue the workshops'
+reminder emails when they are due."""
 
 import logging
 from datetime import datetime, timedelta
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from coproduce.workshops.emails import send_due_reminders
 
 from .leases import held, lease_expired, lease_seconds
 from .models import Job
@@ -24,6 +27,8 @@ def sweep() -> None:
     for job in Job.objects.filter(lease_expired(), status=Job.Status.RUNNING)[:BATCH]:
         take_back(job)
     expire_files()
+    # Reminders are due at a clock time, with nobody asking: the sweep is what runs then.
+    send_due_reminders()
 
 
 def sweep_interval() -> float:

@@ -8,9 +8,12 @@ from coproduce.core.mail import can_send_email
 from coproduce.core.tasks import send_email
 
 from .models import Guest, Person
+from .sectors import sector_field
 
 
 class SignupForm(BaseUserCreationForm):
+    sector = sector_field(required=False)
+
     class Meta:
         model = Person
         fields = ["full_name", "email", "sector"]
@@ -26,6 +29,7 @@ class ProfileForm(forms.ModelForm):
     """Your profile; organisation and city are typed, and created the first time they appear."""
 
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    sector = sector_field(required=False)
     city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
 
     class Meta:
@@ -36,7 +40,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         person = self.instance
-        self.fields["sector"].required = False
         if person.organisation_id:
             self.initial["organisation_name"] = person.organisation.name
         if person.city_id:
@@ -45,6 +48,8 @@ class ProfileForm(forms.ModelForm):
 
 
 class GuestForm(forms.ModelForm):
+    sector = sector_field()
+
     class Meta:
         model = Guest
         fields = ["display_name", "sector"]

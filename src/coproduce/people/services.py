@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from .models import City, Guest, Organisation, Person
-from .sectors import Sector
+from .sectors import sector_key
 
 
 def _find_or_create(found: QuerySet, create: Callable[[], object]):
@@ -60,7 +60,7 @@ def update_profile(
         setattr(person, name, value)
     person.city = city_named(city_name)
     person.organisation = organisation_named(
-        organisation_name, person.sector or Sector.OTHER, person.city
+        organisation_name, sector_key(person.sector), person.city
     )
     person.save()
     return person

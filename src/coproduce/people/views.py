@@ -46,7 +46,8 @@ def signup(request):
             )
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome, %(name)s.") % {"name": person.get_short_name()})
-            return redirect(_safe_next(request, "people:profile"))
+            # A new account lands on its own page, which says how to start or join a coalition.
+            return redirect(_safe_next(request, reverse("mine") + "?welcome=1"))
     return render(request, "people/signup.html", {"form": form, "next": _safe_next(request, "")})
 
 

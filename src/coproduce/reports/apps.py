@@ -20,6 +20,11 @@ class ReportsConfig(AppConfig):
         from . import jobs, panels, rules  # noqa: F401  (rules: who may read a version)
 
         register("reports.themes", jobs.themes_job)
+        from coproduce.cafe.exports import register_theme_source
+
+        from .services import note_themes
+
+        register_theme_source(note_themes)
         register("reports.render", jobs.render_job)
         register_workshop_panel("report", "reports/workshop_panel.html", panels.workshop_panel, 40)
         register_panel("reports", "reports/coalition_panel.html", panels.coalition_panel, 30)

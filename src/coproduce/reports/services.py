@@ -1,12 +1,15 @@
 """Changes to a workshop's report: finding and editing themes, drafting, publishing."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.cafe.models import Note
+from coproduce.coalitions.permissions import Action, can
 from coproduce.core.text import clean_text
-from coproduce.workshops.models import Workshop
+from coproduce.workshops import emails as workshop_emails
+from coproduce.workshops.models import Registration, Workshop
 
 from . import themes as theme_maths
 from .models import ReportVersion, WorkshopReport
@@ -62,6 +65,17 @@ def ensure_themes(report: WorkshopReport) -> None:
     maths loads scikit-learn), so only the worker and the command line call it."""
     if not report.themes and harvest_notes(report.workshop):
         find_themes(report)
+
+
+def note_themes(cafe) -> dict[int, str]:
+    """Each note's theme label, for the café's harvest spreadsheet (empty before themes exist)."""
+    report = WorkshopReport.objects.filter(workshop_id=cafe.agenda_item.workshop_id).first()
+    labels: dict[int, str] = {}
+    for raw_themes in (report.themes.get("questions", {}) if report else {}).values():
+        for raw in raw_themes:
+            theme = theme_maths.Theme.from_dict(raw)
+            labels.update({note_id: theme.label for note_id in theme.note_ids})
+    return labels
 
 
 def themes_of(report: WorkshopReport, question_key: str) -> list[theme_maths.Theme]:
@@ -168,4 +182,19 @@ def publish(version: ReportVersion, *, visibility: str, html: str) -> ReportVers
     version.snapshot_html = html
     version.published_at = timezone.now()
     version.save(update_fields=["visibility", "snapshot_html", "published_at", "updated_at"])
+    tell_registrants(version)
     return version
+
+
+def tell_registrants(version: ReportVersion) -> int:
+    """Email those who asked at registration, and who may read this version, that it is out."""
+    workshop = version.report.workshop
+    asked = Registration.objects.filter(
+        workshop=workshop,
+        status=Registration.Status.REGISTERED,
+        wants_report=True,
+        person__isnull=False,
+    ).select_related("person", "workshop")
+    readers = [r for r in asked if can(r.person, Action.VIEW, version)]
+    path = reverse("reports:version", args=[workshop.slug, version.number])
+    return workshop_emails.send_report_published(readers, path)

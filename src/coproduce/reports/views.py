@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from coproduce.coalitions.permissions import Action, can
+from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import Workshop
@@ -207,6 +208,9 @@ def find_themes(request, workshop):
     if not services.harvest_notes(workshop):
         messages.error(request, _("There are no table notes to group yet."))
         return redirect("reports:themes", workshop.slug)
+    report = services.report_of(workshop)
+    if report.themes and not confirmed(request):
+        return _ask_before_finding_again(request, workshop, report)
     job = start_job(
         kind="reports.themes",
         fingerprint=f"workshop:{workshop.pk}:themes:{fingerprint(workshop)}",
@@ -218,3 +222,21 @@ def find_themes(request, workshop):
         reuse=False,
     )
     return redirect(job)
+
+
+def _ask_before_finding_again(request, workshop, report):
+    if report.themes.get("edited"):
+        lost = _(
+            "Your changes to the themes (new names, merged or split themes, notes moved "
+            "between themes) are replaced by what is found in the notes now."
+        )
+    else:
+        lost = _("The themes shown now are replaced by what is found in the notes now.")
+    question = Question(
+        title=_("Find the themes again?"),
+        losses=[lost],
+        stays=[_("The table notes themselves do not change.")],
+        yes=_("Yes, find the themes again"),
+        cancel_url=reverse("reports:themes", args=[workshop.slug]),
+    )
+    return ask_first(request, question, {"workshop": workshop, "coalition": workshop.coalition})

@@ -12,8 +12,9 @@ def workshop_ics(workshop: Workshop, url: str) -> bytes:
     event = Event()
     event.add("uid", f"workshop-{workshop.pk}@coproduce")
     event.add("summary", workshop.title)
-    event.add("dtstart", workshop.starts_at)
-    event.add("dtend", workshop.ends_at)
+    # In the workshop's own zone (with its VTIMEZONE), so calendars show the time of the room.
+    event.add("dtstart", workshop.starts_at.astimezone(workshop.tz))
+    event.add("dtend", workshop.ends_at.astimezone(workshop.tz))
     event.add("dtstamp", workshop.updated_at)
     event.add("url", url)
     if workshop.venue or workshop.online_url:
@@ -21,4 +22,5 @@ def workshop_ics(workshop: Workshop, url: str) -> bytes:
     if workshop.summary:
         event.add("description", f"{workshop.summary}\n\n{url}")
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

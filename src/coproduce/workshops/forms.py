@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.people.sectors import Sector
+from coproduce.people.sectors import sector_field
 
 from .models import AgendaItem, Conclusion, Contributor, DesiredOutcome, Workshop
 
@@ -43,12 +43,14 @@ class WorkshopForm(forms.ModelForm):
             "venue",
             "online_url",
             "capacity",
+            "reminder_time",
             "summary",
             "methodology",
         ]
         widgets = {
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "methodology": forms.Textarea(attrs={"rows": 4}),
         }
@@ -183,10 +185,12 @@ AgendaItemFormSet = inline_formset(AgendaItemForm, AgendaFormSet)
 
 
 class PersonRegistrationForm(forms.Form):
-    sector = forms.ChoiceField(
-        label=_("Which sector are you here for?"),
-        choices=Sector.choices,
+    sector = sector_field(
+        _("Which sector are you here for?"),
         help_text=_("Organisers use this to mix tables and to see who took part."),
+    )
+    wants_report = forms.BooleanField(
+        label=_("Email me when the report is published"), required=False
     )
 
 
@@ -194,12 +198,15 @@ class WalkInForm(forms.Form):
     """Someone who turns up without registering: add them at the desk, already checked in."""
 
     display_name = forms.CharField(label=_("Name"), max_length=80)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    sector = sector_field()
 
 
 class JoinCodeForm(forms.Form):
+    """One box for every code: a workshop's, or a conversation's of its own."""
+
     code = forms.CharField(
         label=_("Join code"),
+        help_text=_("The code on the screen or on your card, for a workshop or a conversation."),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )

@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +53,16 @@ class Workshop(models.Model):
     )
     join_code = models.CharField(
         _("join code"), max_length=12, unique=True, default=new_join_code, editable=False
+    )
+    reminder_time = models.TimeField(
+        _("reminder email"),
+        null=True,
+        blank=True,
+        default=time(10, 0),
+        help_text=_(
+            "Registered people get a reminder the day before, at this time in the workshop's "
+            "time zone. Leave empty to send no reminder."
+        ),
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -223,6 +234,13 @@ class Registration(models.Model):
     city = CleanCharField(_("city or region"), max_length=NAME_MAX, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.REGISTERED)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Email: in the language the person registered in; the report only if they asked for it;
+    # nothing more about this workshop once they unsubscribed from it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    wants_report = models.BooleanField(_("email me when the report is published"), default=False)
+    emails_stopped = models.BooleanField(_("unsubscribed"), default=False)
+    # Set by one conditional UPDATE, so of two workers only one sends the reminder.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -259,3 +277,52 @@ class Registration(models.Model):
     @property
     def attended(self) -> bool:
         return self.checked_in_at is not None
+
+
+class EmailDelivery(models.Model):
+    """One email to one registration and what became of it, so the desk can see failures."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("registration confirmation")
+        REMINDER = "reminder", _("reminder")
+        REPORT = "report", _("report published")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("could not be sent")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="email_deliveries"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # What the mail server said, in one line; kept out of pages shown to participants.
+    error = models.CharField(max_length=300, blank=True)
+    # What the message needs beyond the registration (the report's address).
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.registration.display_name}: {self.status}"
+
+
+class EmailOptOut(models.Model):
+    """An address that unsubscribed from every email about workshops."""
+
+    email = models.CharField(max_length=254, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("address that unsubscribed")
+        verbose_name_plural = _("addresses that unsubscribed")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,12 +1,13 @@
 """Reads the workshop pages share. Each runs a fixed number of queries, whatever the size."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from coproduce.coalitions.permissions import visible_coalitions
-from coproduce.people.sectors import SECTOR_ORDER, Sector
+from coproduce.people.sectors import SECTOR_ORDER, sector_key, sector_label
 
 from .models import Registration, Workshop
 
@@ -29,11 +30,15 @@ def sector_counts(workshop: Workshop) -> list[SectorCount]:
         )
         .order_by()
     )
-    by_sector = {row["sector"]: row for row in rows}
+    registered: Counter[str] = Counter()
+    attended: Counter[str] = Counter()
+    for row in rows:  # "Prefer not to say" and never asked share the "not given" bar
+        registered[sector_key(row["sector"])] += row["registered"]
+        attended[sector_key(row["sector"])] += row["attended"]
     return [
-        SectorCount(s, str(Sector(s).label), by_sector[s]["registered"], by_sector[s]["attended"])
+        SectorCount(s, sector_label(s), registered[s], attended[s])
         for s in SECTOR_ORDER
-        if s in by_sector
+        if s in registered
     ]
 
 

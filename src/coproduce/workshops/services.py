@@ -9,6 +9,7 @@ from coproduce.core.slugs import unique_slug
 from coproduce.people.models import Guest
 from coproduce.people.services import new_guest
 
+from . import emails
 from .models import AgendaItem, AgendaQuestion, Registration, Workshop
 from .signals import registration_cancelled
 
@@ -26,7 +27,8 @@ def workshop_for_code(code: str) -> Workshop:
     workshop = Workshop.objects.select_related("coalition").filter(join_code=code).first()
     if workshop is None:
         raise JoinCodeError(
-            _("No workshop has the code %(code)s. Check it and try again.") % {"code": code}
+            _("No workshop or conversation has the code %(code)s. Check it and try again.")
+            % {"code": code}
         )
     if workshop.has_ended:
         raise JoinCodeError(
@@ -44,11 +46,15 @@ def create_workshop(*, coalition, **fields) -> Workshop:
     return workshop
 
 
+@transaction.atomic
 def update_workshop(workshop: Workshop, **fields) -> Workshop:
+    moved = "starts_at" in fields and fields["starts_at"] != workshop.starts_at
     for name, value in fields.items():
         setattr(workshop, name, value)
     workshop.full_clean()
     workshop.save()
+    if moved:  # a reminder sent for the old day said the wrong day: remind again
+        workshop.registrations.update(reminder_sent_at=None)
     return workshop
 
 
@@ -111,17 +117,25 @@ def _ensure_open(workshop: Workshop) -> None:
         raise RegistrationError(_("This workshop has ended; registration is closed."))
 
 
-def register_person(workshop: Workshop, person, *, sector: str) -> Registration:
+def register_person(
+    workshop: Workshop, person, *, sector: str, wants_report: bool = False, language: str = ""
+) -> Registration:
+    """Register someone with an account; their confirmation email goes out once it is saved."""
     _ensure_open(workshop)
-    return _claim_place(
+    registration = _claim_place(
         workshop,
         {"person": person},
         {
             "display_name": person.full_name,
             "sector": sector,
             "city": str(person.city) if person.city_id else "",
+            "wants_report": wants_report,
+            "language": language,
+            "emails_stopped": False,
         },
     )
+    emails.send_confirmation(registration)
+    return registration
 
 
 def register_guest(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, links, views
 
 app_name = "workshops"
 
@@ -20,6 +20,13 @@ urlpatterns = [
         name="check_in",
     ),
     path("workshops/<slug:slug>/desk/walk-in/", views.walk_in, name="walk_in"),
+    path(
+        "workshops/<slug:slug>/desk/registrations.csv",
+        exports.registrations_csv,
+        name="registrations_csv",
+    ),
+    path("registration/<str:token>/cancel/", links.cancel_by_link, name="cancel_by_link"),
+    path("email/unsubscribe/<str:token>/", links.unsubscribe, name="unsubscribe"),
     path("workshops/<slug:slug>/join-code/", views.new_join_code, name="new_join_code"),
     path("workshops/<slug:slug>/calendar.ics", views.ics, name="ics"),
     path("workshops/<slug:slug>/join-qr.svg", views.join_qr, name="join_qr"),

@@ -3,19 +3,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core import codes
 from coproduce.core.charts import Series, horizontal_bars
+from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 from coproduce.core.qr import qr_svg
 from coproduce.core.ratelimit import hit, hit_request
 from coproduce.people.forms import GuestForm
 from coproduce.people.guests import current_guest, remember_guest
 
-from . import calendar, selectors, services
+from . import calendar, emails, selectors, services
 from .forms import (
     AgendaItemFormSet,
     ConclusionFormSet,
@@ -105,10 +107,21 @@ def workshop_detail(request, workshop):
         ),
         **_participation_context(workshop),
     }
-    context["panels"] = workshop_panels(request, context["workshop"], context["can_run"])
+    panels = workshop_panels(request, context["workshop"], context["can_run"])
+    # A participant's "what to do now" (a panel marked `top`) opens the page, above About.
+    context["top_panels"] = [(t, p) for t, p in panels if p.get("top")]
+    context["panels"] = [(t, p) for t, p in panels if not p.get("top")]
+    context["starts_today"] = _starts_today(workshop)
+    context["under_way"] = workshop.starts_at <= timezone.now() < workshop.ends_at
     if workshop.capacity is not None:
         context["places_left"] = max(workshop.capacity - context["totals"]["registered"], 0)
     return render(request, "workshops/detail.html", context)
+
+
+def _starts_today(workshop) -> bool:
+    """Whether the workshop starts today where it is held ("see you at 14:00")."""
+    today = timezone.localdate(timezone=workshop.tz)
+    return timezone.localtime(workshop.starts_at, workshop.tz).date() == today
 
 
 def _profile_sector(request) -> str:
@@ -160,11 +173,20 @@ def register(request, workshop):
         messages.error(request, _("Choose your sector to register."))
         return redirect(workshop)
     try:
-        services.register_person(workshop, request.user, sector=form.cleaned_data["sector"])
+        services.register_person(workshop, request.user, **_registration_fields(request, form))
         messages.success(request, _("You are registered. See you there."))
     except services.RegistrationError as error:
         messages.error(request, str(error))
     return redirect(workshop)
+
+
+def _registration_fields(request, form) -> dict:
+    """What a person's registration keeps from the form, and the language to email them in."""
+    return {
+        "sector": form.cleaned_data["sector"],
+        "wants_report": form.cleaned_data.get("wants_report", False),
+        "language": getattr(request, "LANGUAGE_CODE", ""),
+    }
 
 
 @door(post=Action.VIEW, find=find_workshop)
@@ -178,36 +200,46 @@ def cancel(request, workshop):
     return redirect(workshop)
 
 
-def _workshop_for_code(request, code: str) -> Workshop:
-    """Look a code up; only wrong codes count, a room's typos gently (see core.codes)."""
+def _workshop_for_code(request, code: str) -> Workshop | str:
+    """The workshop a code names or, for another kind of code (a conversation's of its own),
+    the address of its join page. Only wrong codes count, a room's typos gently (see
+    core.codes)."""
     codes.check_attempt(request)
     try:
         workshop = services.workshop_for_code(code)
     except services.JoinCodeError:
-        codes.count_wrong(request, code)
-        raise
+        elsewhere = codes.destination_of(codes.normalise_code(code))
+        if elsewhere is None:
+            codes.count_wrong(request, code)
+            raise
+        codes.count_right(request, code)
+        return elsewhere
     codes.count_right(request, workshop.join_code)
     return workshop
 
 
 @door(get=Action.PUBLIC, post=Action.PUBLIC)
 def join_start(request):
-    """Type the code from the slide or the card."""
+    """Type the code from the slide or the card: a workshop's, or a conversation's of its own."""
     form = JoinCodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
         try:
-            workshop = _workshop_for_code(request, form.cleaned_data["code"])
+            found = _workshop_for_code(request, form.cleaned_data["code"])
         except services.JoinCodeError as error:
             form.add_error("code", str(error))
         else:
-            return redirect("workshops:join", workshop.join_code)
+            if isinstance(found, str):
+                return redirect(found)
+            return redirect("workshops:join", found.join_code)
     return render(request, "workshops/join_start.html", {"form": form})
 
 
 def find_workshop_by_code(request, code: str):
-    """The workshop a join code names, or the code form again saying what is wrong with it."""
+    """The workshop a join code names, or the code form again saying what is wrong with it.
+    A conversation's code typed into the workshop's address leads to that conversation."""
     try:
-        return _workshop_for_code(request, code)
+        found = _workshop_for_code(request, code)
+        return redirect(found) if isinstance(found, str) else found
     except services.JoinCodeError as error:
         form = JoinCodeForm(data={"code": code[:20]})
         form.is_valid()
@@ -244,7 +276,7 @@ def _join_with_account(request, workshop):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.register_person(workshop, request.user, sector=form.cleaned_data["sector"])
+            services.register_person(workshop, request.user, **_registration_fields(request, form))
         except services.RegistrationError as error:
             form.add_error(None, str(error))
         else:
@@ -269,6 +301,7 @@ def desk(request, workshop):
         "query": query,
         "walk_in_form": WalkInForm(),
         "can_plan": can(request.user, Action.PLAN_WORKSHOP, workshop),
+        "email_failures": emails.failures(workshop),
         "join_url": request.build_absolute_uri(
             reverse("workshops:join", args=[workshop.join_code])
         ),
@@ -318,6 +351,24 @@ def walk_in(request, workshop):
 
 @door(post=Action.PLAN_WORKSHOP, find=find_workshop)
 def new_join_code(request, workshop):
+    if not confirmed(request):
+        return ask_first(
+            request,
+            Question(
+                title=_("Make a new join code?"),
+                losses=[
+                    _(
+                        "The code %(code)s stops working at once, with its link and QR code: "
+                        "anyone who has it on a poster, a slide or in an email needs the new one."
+                    )
+                    % {"code": workshop.join_code}
+                ],
+                stays=[_("Everyone already registered stays registered.")],
+                yes=_("Yes, make a new code"),
+                cancel_url=reverse("workshops:desk", args=[workshop.slug]),
+            ),
+            {"workshop": workshop, "coalition": workshop.coalition},
+        )
     code = services.regenerate_join_code(workshop)
     messages.success(
         request, _("The new join code is %(code)s; the old one no longer works.") % {"code": code}

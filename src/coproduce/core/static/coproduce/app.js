@@ -6,6 +6,18 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
+// A table that scrolls sideways inside its own box on a phone (app.css) can be reached and
+// scrolled with the keyboard.
+function focusableScrollingTables() {
+  document.querySelectorAll("table").forEach((table) => {
+    if (table.scrollWidth > table.clientWidth + 1) table.setAttribute("tabindex", "0");
+    else if (table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableScrollingTables);
+document.addEventListener("htmx:afterSwap", focusableScrollingTables);
+window.addEventListener("resize", focusableScrollingTables);
+
 // Countdowns: any element with data-countdown-end (an ISO time) shows the minutes and seconds
 // left. The server renders the end time as text, so without JavaScript the page still says when.
 function tickCountdowns() {

@@ -1,0 +1,93 @@
+// Seats by hand on the plan page: drag a name to another table of the same round, or use the
+// "Move…" form beside it (keyboard, phone). Either way the move is sent in the background and
+// the page's main part is replaced by the answer: the plan with its new figures, or the
+// question to confirm a move that breaks a rule. Without this file the forms post as usual.
+(() => {
+  const main = () => document.getElementById("main");
+
+  // No usable answer: the move may or may not have been saved. Posting it again would report
+  // the facilitator's own move as someone else's, so show the plan as it now stands instead.
+  function showPlanAsItIs() {
+    window.location.reload();
+  }
+
+  async function send(form) {
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      });
+    } catch (error) {
+      showPlanAsItIs();
+      return;
+    }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const answer = response.ok && page.getElementById("main");
+    if (!answer) {
+      showPlanAsItIs();
+      return;
+    }
+    main().innerHTML = answer.innerHTML;
+    const focus = main().querySelector(".move-confirm, .messages");
+    if (focus) {
+      focus.setAttribute("tabindex", "-1");
+      focus.focus();
+    }
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches(".move-form, .move-confirm form")) return;
+    event.preventDefault();
+    send(form);
+  });
+
+  let dragged = null;
+
+  document.addEventListener("dragstart", (event) => {
+    const item = event.target.closest && event.target.closest("li.movable");
+    if (!item) return;
+    dragged = item;
+    item.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.dataset.person);
+  });
+
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".drop-target").forEach((el) => el.classList.remove("drop-target"));
+  });
+
+  function dropZone(event) {
+    const zone = event.target.closest && event.target.closest("[data-drop-round]");
+    if (!zone || !dragged || zone.dataset.dropRound !== dragged.dataset.round) return null;
+    return zone;
+  }
+
+  document.addEventListener("dragover", (event) => {
+    const zone = dropZone(event);
+    if (!zone) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    document.querySelectorAll(".drop-target").forEach((el) => {
+      if (el !== zone) el.classList.remove("drop-target");
+    });
+    zone.classList.add("drop-target");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const zone = dropZone(event);
+    if (!zone) return;
+    event.preventDefault();
+    const form = dragged.querySelector("form.move-form");
+    if (!form || form.elements.table.value === zone.dataset.table) return;
+    form.elements.table.value = zone.dataset.table;
+    const one = form.querySelector('input[name="scope"][value="one"]');
+    if (one) one.checked = true;
+    send(form);
+  });
+})();

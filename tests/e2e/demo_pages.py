@@ -1,0 +1,99 @@
+"""Every page of the demo, by who sees it: one list for the page tour (axe) and the sideways
+crawl (no page scrolls sideways on a 320 px phone), so a new page is added once for both."""
+
+from playwright.sync_api import expect
+
+from coproduce.workshops import demo
+
+
+def organiser_pages(cafe, conversation) -> list[str]:
+    slug, coalition = demo.WORKSHOP_SLUG, demo.COALITION_SLUG
+    return [
+        "/",
+        "/coalitions/",
+        "/coalitions/new/",
+        f"/coalitions/{coalition}/",
+        f"/coalitions/{coalition}/edit/",
+        f"/coalitions/{coalition}/members/",
+        f"/coalitions/{coalition}/workshops/new/",
+        f"/workshops/{slug}/",
+        f"/workshops/{slug}/edit/",
+        f"/workshops/{slug}/programme/agenda/",
+        f"/workshops/{slug}/programme/people/",
+        f"/workshops/{slug}/programme/outcomes/",
+        f"/workshops/{slug}/programme/conclusions/",
+        f"/workshops/{slug}/desk/",
+        f"/cafe/{cafe.pk}/",
+        f"/cafe/{cafe.pk}/people/",
+        f"/cafe/{cafe.pk}/plan/",
+        f"/cafe/{cafe.pk}/live/",
+        f"/cafe/{cafe.pk}/screen/",
+        f"/cafe/{cafe.pk}/harvest/",
+        f"/cafe/{cafe.pk}/tables/{cafe.tables.first().pk}/notes/",
+        f"/conversations/new/{coalition}/",
+        f"/conversations/{conversation.pk}/",
+        f"/conversations/{conversation.pk}/moderate/",
+        f"/reports/{slug}/",
+        f"/reports/{slug}/themes/",
+        "/accounts/profile/",
+        "/my/",
+    ]
+
+
+def participant_pages(cafe, conversation) -> list[str]:
+    """A participant who continued from their card (see continue_from_card)."""
+    return [
+        f"/cafe/{cafe.pk}/me/",
+        f"/workshops/{demo.WORKSHOP_SLUG}/",
+        f"/cafe/{cafe.pk}/tables/{cafe.tables.first().pk}/notes/",
+        f"/conversations/{conversation.pk}/",
+        f"/conversations/{conversation.pk}/vote/",
+        f"/conversations/{conversation.pk}/my-votes/",
+    ]
+
+
+def guest_pages(workshop, conversation) -> list[str]:
+    """A newcomer with the workshop's code: the join pages, then what joining opens."""
+    return [
+        "/join/",
+        f"/join/{workshop.join_code}/",
+        f"/conversations/join/{conversation.join_code}/",
+    ]
+
+
+def public_pages(cafe, conversation) -> list[str]:
+    """Anyone with no account, in the demo's public coalition."""
+    return [
+        "/",
+        "/coalitions/",
+        f"/coalitions/{demo.COALITION_SLUG}/",
+        f"/workshops/{demo.WORKSHOP_SLUG}/",
+        f"/conversations/{conversation.pk}/",
+        f"/cafe/{cafe.pk}/harvest/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+    ]
+
+
+def log_in(page):
+    page.goto("/accounts/login/")
+    page.locator("main input[name='username']").fill(demo.ORGANISER_EMAIL)
+    page.locator("main input[name='password']").fill(demo.ORGANISER_PASSWORD)
+    page.locator("main form[method='post'] button[type='submit']").first.click()
+    expect(page.locator("form[action='/accounts/logout/']")).to_have_count(1)
+
+
+def continue_from_card(page, participant) -> None:
+    """Open a participant's card link and say "yes, that is me" (a POST)."""
+    page.goto(participant.get_absolute_url())
+    page.locator("main form[method='post'] button[type='submit']").first.click()
+    page.wait_for_load_state()
+
+
+def join_as_guest(page, workshop, name: str = "Invitada") -> None:
+    page.goto(f"/join/{workshop.join_code}/")
+    page.locator("input[name='display_name']").fill(name)
+    page.locator("select[name='sector']").select_option("not_given")
+    page.locator("main form[method='post'] button[type='submit']").first.click()
+    page.wait_for_load_state()
