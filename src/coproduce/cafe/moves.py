@@ -18,11 +18,17 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coproduce.people.sectors import seating_sector
 from coproduce.workshops.models import Registration
 
 from .models import Cafe, Participant, Seat, Table
-from .services import CafeError, mark_changed, seats_by_round
+from .services import (
+    CafeError,
+    engine_people,
+    engine_tables,
+    mark_changed,
+    rule_pairs,
+    seats_by_round,
+)
 
 if TYPE_CHECKING:
     from .seating import moves as engine_types
@@ -66,34 +72,12 @@ def _here(cafe: Cafe):
 def room_of(cafe: Cafe) -> engine_types.Room:
     """The café as the engine sees it: tables, the people here, rules and every round's seats."""
     engine = _engine()
-    from .seating.problem import Person
-    from .seating.problem import Table as EngineTable
-
     people = list(_here(cafe))
-    hosts = {}
-    if cafe.host_mode == Cafe.HostMode.FIXED:
-        hosts = {t.host_id: t.pk for t in cafe.tables.all() if t.host_id}
-    here = {p.pk for p in people}
-    rules = {"together": [], "apart": []}
-    for rule in cafe.rules.all():
-        if rule.first_id in here and rule.second_id in here:
-            rules[rule.kind].append((rule.first_id, rule.second_id))
+    rules = rule_pairs(cafe, people)
     return engine.Room(
-        tables=tuple(
-            EngineTable(id=t.pk, capacity=t.capacity, online=t.online) for t in cafe.tables.all()
-        ),
-        people={
-            p.pk: Person(
-                id=p.pk,
-                name=p.name,
-                # As the plan was made: "not given" is no sector to spread (see build_problem).
-                sector=seating_sector(p.registration.sector),
-                host_of=hosts.get(p.pk),
-                immobile=p.immobile,
-                online=p.online,
-            )
-            for p in people
-        },
+        tables=tuple(engine_tables(cafe)),
+        # As the plan was made (same people, sectors and hosts), so its figures compare.
+        people={person.id: person for person in engine_people(cafe, people)},
         together=tuple(rules["together"]),
         apart=tuple(rules["apart"]),
         rounds={n: seating for n, seating in enumerate(seats_by_round(cafe), start=1) if seating},

@@ -157,15 +157,14 @@ def seats_by_round(cafe: Cafe) -> list[dict[int, tuple[int, ...]]]:
     return [{t: tuple(p) for t, p in r.items()} for r in rounds]
 
 
-def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
-    """The café as a seating problem. Raises seating.ProblemError naming who or what is wrong."""
+def engine_people(cafe: Cafe, present: list[Participant]) -> list[seating.Person]:
+    """The people here as the seating engine sees them (the plan and moves by hand alike)."""
     from . import seating
 
-    present = list(cafe.participants.filter(present=True).select_related("registration"))
     hosts = {}
     if cafe.host_mode == Cafe.HostMode.FIXED:
         hosts = {t.host_id: t.pk for t in cafe.tables.all() if t.host_id}
-    people = [
+    return [
         seating.Person(
             id=p.pk,
             name=p.name,
@@ -176,18 +175,35 @@ def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
         )
         for p in present
     ]
+
+
+def engine_tables(cafe: Cafe) -> list[seating.Table]:
+    from . import seating
+
+    return [seating.Table(id=t.pk, capacity=t.capacity, online=t.online) for t in cafe.tables.all()]
+
+
+def rule_pairs(cafe: Cafe, present: list[Participant]) -> dict[str, list[tuple[int, int]]]:
+    """The café's together and apart rules between people who are here."""
     here = {p.pk for p in present}
     pairs = {Rule.Kind.TOGETHER: [], Rule.Kind.APART: []}
     for rule in cafe.rules.all():
         if rule.first_id in here and rule.second_id in here:
             pairs[rule.kind].append((rule.first_id, rule.second_id))
+    return pairs
+
+
+def build_problem(cafe: Cafe, *, keep_history: bool) -> seating.Problem:
+    """The café as a seating problem. Raises seating.ProblemError naming who or what is wrong."""
+    from . import seating
+
+    present = list(cafe.participants.filter(present=True).select_related("registration"))
+    pairs = rule_pairs(cafe, present)
     history = seats_by_round(cafe)[: cafe.held_rounds] if keep_history else []
     return seating.Problem(
         rounds=cafe.rounds,
-        tables=[
-            seating.Table(id=t.pk, capacity=t.capacity, online=t.online) for t in cafe.tables.all()
-        ],
-        people=people,
+        tables=engine_tables(cafe),
+        people=engine_people(cafe, present),
         together=pairs[Rule.Kind.TOGETHER],
         apart=pairs[Rule.Kind.APART],
         history=history,
