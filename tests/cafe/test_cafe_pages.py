@@ -525,3 +525,26 @@ def test_guest_cannot_open_someone_elses_card_without_its_key(client):
     assert client.get(reverse("cafe:personal", args=["not-a-real-key"])).status_code == 404
     assert GuestFactory()  # a guest with no registration is nobody in the café
     assert client.get(reverse("cafe:mine", args=[cafe.pk])).status_code == 302
+
+
+def test_the_plan_figures_speak_plainly_and_explain_only_what_needs_explaining(client):
+    cafe, organiser = make_cafe()
+    client.force_login(organiser)
+    figures = {
+        "repeat_pairs": {"value": 2, "bound": 0},
+        "pair_cost": {"value": 2, "bound": 0},
+        "sector_deviation": {"value": 0, "bound": 0},
+        "min_distinct_met": {"value": 6, "bound": 8},
+        "explanations": ["2 people pinned to table 'T1'"],
+    }
+    Cafe.objects.filter(pk=cafe.pk).update(plan_metrics=figures)
+    page = client.get(reverse("cafe:plan", args=[cafe.pk])).content.decode()
+    assert "How good is this plan?" in page and "perhaps not" in page
+    for developer_words in ("C(m, 2)", "not proved", "best possible is not zero"):
+        assert developer_words not in page
+    assert "Why no plan can do better" not in page  # every least possible figure is zero
+
+    figures["repeat_pairs"]["bound"] = 2
+    Cafe.objects.filter(pk=cafe.pk).update(plan_metrics=figures)
+    page = client.get(reverse("cafe:plan", args=[cafe.pk])).content.decode()
+    assert "Why no plan can do better" in page and "pinned to table" in page

@@ -54,7 +54,13 @@ def _mark_routes(cafe: Cafe, seating: dict[int, dict[int, list[Participant]]]) -
 
 METRICS = [
     ("repeat_pairs", gettext_lazy("Repeated meetings: times two people meet again"), "min"),
-    ("pair_cost", gettext_lazy("Weighted repeats: sum over pairs of C(m, 2)"), "min"),
+    (
+        "pair_cost",
+        gettext_lazy(
+            "Repeated meetings, weighted: two people meeting a third time count more than a second"
+        ),
+        "min",
+    ),
     (
         "sector_deviation",
         gettext_lazy("Sector mix: people beyond each table's fair share of a sector"),
@@ -62,6 +68,13 @@ METRICS = [
     ),
     ("min_distinct_met", gettext_lazy("Fewest different people anyone meets"), "max"),
 ]
+
+
+def some_repeats_unavoidable(rows: list[dict]) -> bool:
+    """Whether no plan could do without some repeats or some uneven mix: only then is there
+    anything for the page to explain."""
+    minimised = {key for key, _label, direction in METRICS if direction == "min"}
+    return any(row["bound"] > 0 for row in rows if row["key"] in minimised)
 
 
 def metric_rows(metrics: dict | None) -> list[dict]:

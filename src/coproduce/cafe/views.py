@@ -174,10 +174,12 @@ def delete_rule(request, cafe, rule_id):
 
 @door(get=Action.RUN_WORKSHOP, find=find_cafe)
 def plan(request, cafe):
+    metrics = selectors.metric_rows(cafe.plan_metrics)
     context = {
         **_base(cafe, "plan"),
         "grid": selectors.plan_grid(cafe),
-        "metrics": selectors.metric_rows(cafe.plan_metrics),
+        "metrics": metrics,
+        "explain_bounds": selectors.some_repeats_unavoidable(metrics),
         "obstacle": services.why_not_plannable(cafe),
     }
     return render(request, "cafe/plan.html", context)
