@@ -154,14 +154,10 @@ class Cafe(models.Model):
     def clock_state(self) -> str:
         """Everything a participant's card shows of the round and its clock, as one token: the
         phones' poll compares it, so a pause or added minutes reach them."""
-        parts = (self.round_started_at, self.extra_seconds, self.paused_seconds, self.paused_at)
-        return ":".join(
-            str(part.timestamp() if hasattr(part, "timestamp") else part)
-            for part in (
-                *parts,
-                self.closed_at,
-            )
-        )
+        # Times as epoch seconds: an ETag may not hold the spaces of a written-out date.
+        moments = [self.round_started_at, self.paused_at, self.closed_at]
+        stamps = [f"{moment.timestamp():.0f}" if moment else "-" for moment in moments]
+        return ":".join([*stamps, str(self.extra_seconds), str(self.paused_seconds)])
 
     def set_clock(self, clock: Clock | None) -> None:
         """Store a clock's state in the café's fields (the caller saves)."""
