@@ -4,6 +4,7 @@ Run by `run.py` in a subprocess whose environment points at the bench's own data
 
     python bench/load/scenario.py seed --phones 300 --voters 100 --facilitators 5
     python bench/load/scenario.py queries SCENARIO.json
+    python bench/load/scenario.py cost SCENARIO.json REPEAT
     python bench/load/scenario.py check SCENARIO.json POSTED.json
 
 Each prints one JSON object on its last line. Every row is made through the project's services
@@ -13,6 +14,7 @@ into the session store so the bench needs no password hashing and no login rate 
 """
 
 import json
+import os
 import sys
 from datetime import timedelta
 from functools import partial
@@ -118,11 +120,11 @@ def _session_for(person) -> str:
 # Queries per page ---------------------------------------------------------------------------
 
 
-def queries(scenario: dict) -> dict:
-    """How many SQL queries each kind of page runs, asked once more after the load."""
-    from django.db import connection
+def _pages(scenario: dict, phones: int = 1) -> dict:
+    """Each kind of request the room makes: (client method, url, data, headers) per kind;
+    phone polls come from `phones` different phones, each revalidating its card as a browser
+    does (If-None-Match with the ETag of its last answer)."""
     from django.test import Client as TestClient
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from coproduce.conversations.models import Statement
@@ -130,8 +132,14 @@ def queries(scenario: dict) -> dict:
     cafe, conversation = scenario["cafe"], scenario["conversation"]
     # The Django test client, against the bench's database; 127.0.0.1 is an allowed host.
     Client = partial(TestClient, HTTP_HOST="127.0.0.1")
-    phone = Client()
-    phone.post(reverse("cafe:personal", args=[scenario["participant_keys"][0]]))
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    poll_url = reverse("cafe:mine", args=[cafe])
+    polls = []
+    for key in scenario["participant_keys"][:phones]:
+        phone = Client()
+        phone.post(reverse("cafe:personal", args=[key]))
+        tag = phone.get(poll_url, **htmx).headers.get("ETag", "")
+        polls.append((phone.get, poll_url, {}, {**htmx, "HTTP_IF_NONE_MATCH": tag}))
     facilitator = Client()
     facilitator.cookies["sessionid"] = scenario["facilitator_sessions"][0]
     voter = Client()
@@ -140,41 +148,87 @@ def queries(scenario: dict) -> dict:
         {"display_name": "Query counter", "sector": "other"},
     )
     statement = Statement.objects.filter(conversation_id=conversation).first()
-    htmx = {"HTTP_HX_REQUEST": "true"}
-    pages = {
-        "phone poll (cafe:mine, htmx)": (phone.get, reverse("cafe:mine", args=[cafe]), {}, htmx),
-        "vote (conversations:vote POST, htmx)": (
-            voter.post,
-            reverse("conversations:vote", args=[conversation]),
-            {"statement": statement.pk, "value": 1},
-            htmx,
-        ),
-        "facilitator live (cafe:live, htmx)": (
-            facilitator.get,
-            reverse("cafe:live", args=[cafe]),
-            {},
-            htmx,
-        ),
-        "room screen (cafe:screen, htmx)": (
-            facilitator.get,
-            reverse("cafe:screen", args=[cafe]),
-            {},
-            htmx,
-        ),
-        "conversation detail (htmx)": (
-            facilitator.get,
-            reverse("conversations:detail", args=[conversation]),
-            {},
-            htmx,
-        ),
+    facilitator_page = partial(
+        lambda name, ident: (facilitator.get, reverse(name, args=[ident]), {}, htmx)
+    )
+    return {
+        "phone poll (cafe:mine, htmx, unchanged: 304)": polls,
+        "vote (conversations:vote POST, htmx)": [
+            (
+                voter.post,
+                reverse("conversations:vote", args=[conversation]),
+                {"statement": statement.pk, "value": 1},
+                htmx,
+            )
+        ],
+        "facilitator live (cafe:live, htmx)": [facilitator_page("cafe:live", cafe)],
+        "room screen (cafe:screen, htmx)": [facilitator_page("cafe:screen", cafe)],
+        "conversation detail (htmx)": [facilitator_page("conversations:detail", conversation)],
     }
+
+
+def queries(scenario: dict) -> dict:
+    """How many SQL queries each kind of page runs, asked once more after the load."""
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    request_started.disconnect(reset_queries)  # or each request empties the captured log
     counts = {}
-    for name, (method, url, data, headers) in pages.items():
+    for name, requests in _pages(scenario).items():
+        method, url, data, headers = requests[0]
         method(url, data, **headers)  # warm: the first request fills per-process caches
         with CaptureQueriesContext(connection) as captured:
             response = method(url, data, **headers)
         counts[name] = {"queries": len(captured), "status": response.status_code}
     return counts
+
+
+def cost(scenario: dict, repeat: int) -> dict:
+    """CPU milliseconds per request of each kind: this process's and its PostgreSQL backend's."""
+    import cProfile
+    import time
+
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    request_started.disconnect(reset_queries)  # or each request empties the captured log
+    profile_dir = os.environ.get("COST_PROFILE_DIR")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    results = {}
+    for name, requests in _pages(scenario, phones=50).items():
+        for method, url, data, headers in requests:  # warm the per-process caches
+            method(url, data, **headers)
+        with CaptureQueriesContext(connection) as captured:
+            method, url, data, headers = requests[0]
+            status = method(url, data, **headers).status_code
+        profiler = cProfile.Profile() if profile_dir else None
+        web, pg = time.process_time(), _backend_cpu(backend)
+        if profiler:
+            profiler.enable()
+        for n in range(repeat):
+            method, url, data, headers = requests[n % len(requests)]
+            method(url, data, **headers)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(Path(profile_dir) / f"{name.split(' (')[0].replace(' ', '-')}.prof")
+        web, pg = time.process_time() - web, _backend_cpu(backend) - pg
+        results[name] = {
+            "web_ms": 1000 * web / repeat,
+            "postgres_ms": 1000 * pg / repeat,
+            "queries": len(captured),
+            "status": status,
+        }
+    return results
+
+
+def _backend_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # Nothing lost, nothing duplicated ------------------------------------------------------------
@@ -260,6 +314,8 @@ def main(argv: list[str]) -> int:
         )
     elif command == "queries":
         result = queries(_read(argv[1]))
+    elif command == "cost":
+        result = cost(_read(argv[1]), int(argv[2]))
     elif command == "check":
         result = check(_read(argv[1]), _read(argv[2]))
     elif command == "tasks-since":

@@ -8,7 +8,7 @@ the table. The coalition's facilitators and organisers may write and change any 
 from coproduce.coalitions.permissions import Action, Visitor, admits, can, rule
 from coproduce.workshops.selectors import registration_of
 
-from .access import carded_participant, participant_of
+from .access import participant_of
 from .models import Cafe, Note, Participant, Table
 
 
@@ -46,10 +46,13 @@ def editable_notes(visitor: Visitor, table: Table, notes) -> set[int]:
 
 @admits(Cafe)
 def takes_part(visitor: Visitor, cafe: Cafe) -> bool:
-    """Those registered for the workshop, and whoever continued as a participant from a card."""
-    if registration_of(cafe.workshop, visitor.user, visitor.guest) is not None:
+    """Those registered for the workshop, and whoever continued as a participant from a card.
+
+    The participant is asked first, through the lookup the page itself makes next (kept for
+    the request): a phone's poll then finds its person once, not once here and once there."""
+    if participant_of(visitor, cafe) is not None:
         return True
-    return carded_participant(visitor, cafe) is not None
+    return registration_of(cafe.workshop, visitor.user, visitor.guest) is not None
 
 
 @admits(Table)

@@ -22,7 +22,7 @@ from coproduce.core.uploads import ImageRefused, clean_image
 from coproduce.people.sectors import GIVEN_SECTORS, seating_sector
 from coproduce.workshops.models import AgendaItem, Registration
 
-from . import rounds
+from . import polled, rounds
 from .errors import CafeError  # raised here, and caught by the views as services.CafeError
 from .models import Cafe, CafeRound, Note, NoteRevision, Participant, Rule, Seat, Table
 from .selectors import question_of
@@ -100,6 +100,7 @@ def mark_changed(cafe: Cafe) -> None:
     of date, so the café's revision goes up."""
     Cafe.objects.filter(pk=cafe.pk).update(revision=F("revision") + 1)
     cafe.refresh_from_db(fields=["revision"])
+    polled.forget(instance=cafe)
 
 
 def add_rule(cafe: Cafe, kind: str, first: Participant, second: Participant) -> Rule:

@@ -27,6 +27,7 @@ from .forms import (
     TableFormSet,
 )
 from .models import Cafe, Note, Participant, Rule, Table
+from .polled import polled_cafes
 
 PEOPLE_PAGE_SIZE = 100
 
@@ -35,6 +36,16 @@ def find_cafe(request, cafe_id: int) -> Cafe:
     return get_object_or_404(
         Cafe.objects.select_related("agenda_item__workshop__coalition"), pk=cafe_id
     )
+
+
+def find_cafe_polled(request, cafe_id: int) -> Cafe:
+    """The café for a phone's poll (htmx, every few seconds): kept in the process for a
+    second, so a room of phones reads it about once a second per process rather than 75
+    times; a round started reaches the phones at most a second later. The full page, and
+    every facilitator's page, read it fresh."""
+    if not request.headers.get("HX-Request"):
+        return find_cafe(request, cafe_id)
+    return polled_cafes.get(cafe_id, lambda: find_cafe(request, cafe_id))
 
 
 def find_item(request, item_id: int) -> AgendaItem:
@@ -180,6 +191,8 @@ def plan(request, cafe):
         "grid": selectors.plan_grid(cafe),
         "metrics": metrics,
         "explain_bounds": selectors.some_repeats_unavoidable(metrics),
+        "reasons": selectors.plan_reasons(cafe),
+        "reasons_outdated": selectors.plan_reasons_outdated(cafe),
         "obstacle": services.why_not_plannable(cafe),
     }
     return render(request, "cafe/plan.html", context)
@@ -219,7 +232,7 @@ def personal(request, participant):
     return render(request, "cafe/personal.html", context)
 
 
-@door(get=Action.VIEW, find=find_cafe)
+@door(get=Action.VIEW, find=find_cafe_polled)
 def mine(request, cafe):
     """A participant's page; it asks every few seconds (htmx) where to sit now, and that
     refresh reads a handful of rows and writes nothing, not even the session."""
