@@ -544,7 +544,29 @@ def test_the_plan_figures_speak_plainly_and_explain_only_what_needs_explaining(c
         assert developer_words not in page
     assert "Why no plan can do better" not in page  # every least possible figure is zero
 
+    # A plan stored before reasons had codes: its English sentences for developers stay out.
     figures["repeat_pairs"]["bound"] = 2
     Cafe.objects.filter(pk=cafe.pk).update(plan_metrics=figures)
     page = client.get(reverse("cafe:plan", args=[cafe.pk])).content.decode()
-    assert "Why no plan can do better" in page and "pinned to table" in page
+    assert "Why no plan can do better" in page and "Make the plan again" in page
+    assert "pinned to table" not in page
+
+    first, second = cafe.participants.order_by("pk")[:2]
+    table = cafe.tables.first()
+    figures["reasons"] = [
+        {
+            "code": "pinned_table",
+            "count": 2,
+            "table": table.pk,
+            "people": [first.pk, second.pk],
+            "repeats": 2,
+            "online": False,
+        },
+        {"code": "transition", "online": False, "repeats": 1},
+    ]
+    Cafe.objects.filter(pk=cafe.pk).update(plan_metrics=figures)
+    page = client.get(reverse("cafe:plan", args=[cafe.pk])).content.decode()
+    assert "Why no plan can do better" in page and "pinned to table" not in page
+    assert f"{first.name}, {second.name} stay at {table.name} every round" in page
+    assert "2 repeated meetings" in page and "at least 1 pair meets again" in page
+    assert str(table.pk) not in page.split("Why no plan can do better")[1].split("</ul>")[0]

@@ -1,9 +1,10 @@
 """Reads the café pages share; each runs a fixed number of queries, however big the café."""
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Cafe, Note, Participant, Seat, Table
 
@@ -89,11 +90,36 @@ def metric_rows(metrics: dict | None) -> list[dict]:
     return rows
 
 
+class Seated(NamedTuple):
+    """A person at a table, as the live page and the room screen show them: a name."""
+
+    pk: int
+    name: str
+
+
+def _rounds_seating(cafe: Cafe, numbers: set[int]) -> dict[int, dict[int, list[Seated]]]:
+    """round -> table id -> people, for the given rounds only, read as plain values: these
+    pages are asked every few seconds by every facilitator, and a café of 300 people has
+    1,200 seats over four rounds, which as model objects cost tens of milliseconds a time."""
+    by_round: dict[int, dict[int, list[Seated]]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        Seat.objects.filter(cafe=cafe, round_number__in=numbers)
+        .order_by("round_number", "participant__registration__display_name", "participant_id")
+        .values_list(
+            "round_number", "table_id", "participant_id", "participant__registration__display_name"
+        )
+    )
+    for number, table_id, person_id, name in rows:
+        by_round[number][table_id].append(Seated(person_id, name))
+    return by_round
+
+
 def live_state(cafe: Cafe) -> dict:
     """What the facilitator and the room need now: the tables of the round shown
     (`cafe.shown_round`), and who moves where for the next one (`cafe.next_round`)."""
     shown, following = cafe.shown_round, cafe.next_round
-    tables, seating, questions = _tables(cafe), _seating(cafe), _round_questions(cafe)
+    tables, questions = _tables(cafe), _round_questions(cafe)
+    seating = _rounds_seating(cafe, {shown, following})
     moves = []
     if following <= cafe.rounds and following in seating:
         before = (
@@ -115,8 +141,12 @@ def live_state(cafe: Cafe) -> dict:
             for t in tables
         ],
         "moves": sorted(moves, key=lambda m: m["person"].name),
-        "has_plan": bool(seating),
+        "has_plan": _has_plan(cafe, seating),
     }
+
+
+def _has_plan(cafe: Cafe, seating: dict) -> bool:
+    return bool(seating) or Seat.objects.filter(cafe=cafe).exists()
 
 
 def _round_questions(cafe: Cafe) -> dict[int, object]:
@@ -196,3 +226,245 @@ def breakout_rows(cafe: Cafe, round_number: int) -> list[tuple[str, str]]:
         who = registration.person.email if registration.person_id else registration.display_name
         rows.append((seat.table.name, who))  # the CSV writer makes formulas harmless
     return rows
+
+
+# What stops a plan ---------------------------------------------------------------------------
+
+
+def plan_obstacle(cafe: Cafe, error) -> str:
+    """The seating engine's objection to the café (a `seating.ProblemError`), said in the
+    reader's language with people and tables by name. Objections a café made on the site
+    cannot meet (ids, files) have no code and get one general sentence."""
+    names = {
+        "people": dict(cafe.participants.values_list("pk", "registration__display_name")),
+        "tables": dict(cafe.tables.values_list("pk", "name")),
+    }
+    say = _OBSTACLES.get(getattr(error, "code", ""))
+    if say is None:
+        return _("The café cannot be seated as it stands. Check its tables, hosts and rules.")
+    return say({**error.values}, names)
+
+
+def _too_few_seats(obstacle, names) -> str:
+    values = {"count": obstacle["count"], "seats": obstacle["seats"]}
+    if obstacle.get("online"):
+        return (
+            ngettext(
+                "%(count)s person takes part online but the online tables have only %(seats)s "
+                "seats. Add online tables or seats.",
+                "%(count)s people take part online but the online tables have only %(seats)s "
+                "seats. Add online tables or seats.",
+                obstacle["count"],
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s person is here but the tables in the room have only %(seats)s seats. Add "
+            "tables or seats.",
+            "%(count)s people are here but the tables in the room have only %(seats)s seats. Add "
+            "tables or seats.",
+            obstacle["count"],
+        )
+        % values
+    )
+
+
+_OBSTACLES = {
+    "no_tables": lambda obstacle, names: _("Add at least one table."),
+    "no_people": lambda obstacle, names: _("There is nobody to seat yet."),
+    "too_big": lambda obstacle, names: _(
+        "This café is larger than the seating plan can handle: fewer people or rounds are needed."
+    ),
+    "too_few_seats": _too_few_seats,
+    "host_elsewhere": lambda obstacle, names: (
+        _("%(person)s hosts %(table)s, but one of them is online and the other in the room.")
+        % _values(obstacle, names)
+    ),
+    "together_and_apart": lambda obstacle, names: (
+        _("%(people)s must both sit together and sit apart. Delete one of the two rules.")
+        % _values(obstacle, names)
+    ),
+    "together_hosts": lambda obstacle, names: (
+        _("%(people)s must sit together but host different tables.") % _values(obstacle, names)
+    ),
+    "together_online_and_room": lambda obstacle, names: (
+        _("%(people)s must sit together, but some take part online and some in the room.")
+        % _values(obstacle, names)
+    ),
+    "together_too_many_for_host": lambda obstacle, names: (
+        _("%(people)s must sit together at %(table)s, which has only %(seats)s seats.")
+        % _values(obstacle, names)
+    ),
+    "together_too_many": lambda obstacle, names: (
+        _("%(people)s must sit together, but no table has that many seats free.")
+        % _values(obstacle, names)
+    ),
+}
+
+
+# Why no plan can do better -------------------------------------------------------------------
+
+
+def plan_reasons(cafe: Cafe) -> list[str]:
+    """The seating engine's reasons, said in the reader's language with people and tables by
+    their names. Plans stored before reasons had codes kept only English sentences written
+    for developers: those are not shown, and the page asks for a new plan instead."""
+    stored = (cafe.plan_metrics or {}).get("reasons")
+    if stored is None:
+        return []
+    people = dict(cafe.participants.values_list("pk", "registration__display_name"))
+    tables = dict(cafe.tables.values_list("pk", "name"))
+    names = {"people": people, "tables": tables}
+    has_online = any(reason.get("online") for reason in stored)
+    said = (_said(reason, names, has_online) for reason in stored)
+    return [sentence for sentence in said if sentence]
+
+
+def plan_reasons_outdated(cafe: Cafe) -> bool:
+    metrics = cafe.plan_metrics or {}
+    return bool(metrics.get("explanations")) and "reasons" not in metrics
+
+
+def _said(reason: dict, names: dict, has_online: bool) -> str:
+    say = _REASONS.get(reason.get("code"))
+    if say is None:
+        return ""
+    sentence = say(reason, names)
+    if sentence and has_online and "online" in reason:
+        where = _("Online tables") if reason["online"] else _("Tables in the room")
+        sentence = _("%(where)s: %(reason)s") % {"where": where, "reason": sentence}
+    return sentence
+
+
+def _names(ids, known: dict) -> str:
+    return ", ".join(str(known.get(i, "?")) for i in ids)
+
+
+def _values(reason: dict, names: dict) -> dict:
+    """The reason's numbers, with its people and table by name."""
+    return {
+        **reason,
+        "people": _names(reason.get("people", []), names["people"]),
+        "person": names["people"].get(reason.get("person"), "?"),
+        "table": names["tables"].get(reason.get("table"), "?"),
+    }
+
+
+# Each sentence says what the room will live with, never how the bound was computed; the
+# methods are in docs/seating.md.
+
+
+def _counting(reason, names) -> str:
+    return ngettext(
+        "The tables bring people together %(meetings)s times, but only %(fresh)s pairs have "
+        "not met yet: at least %(repeats)s pair meets again, whatever the plan.",
+        "The tables bring people together %(meetings)s times, but only %(fresh)s pairs have "
+        "not met yet: at least %(repeats)s times two people meet again, whatever the plan.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _transition(reason, names) -> str:
+    return ngettext(
+        "There are too few tables for the people at one table to split up every round: at "
+        "least %(repeats)s pair meets again, whatever the plan.",
+        "There are too few tables for the people at one table to split up every round: at "
+        "least %(repeats)s times two people meet again, whatever the plan.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _design(reason, names) -> str:
+    return ngettext(
+        "With these tables, no more than %(rounds)s rounds can go by without two people "
+        "meeting again: at least %(repeats)s pair meets again, whatever the plan.",
+        "With these tables, no more than %(rounds)s rounds can go by without two people "
+        "meeting again: at least %(repeats)s times two people meet again, whatever the plan.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _pinned_table(reason, names) -> str:
+    return ngettext(
+        "%(people)s stay at %(table)s every round, so they meet again: %(repeats)s repeated "
+        "meeting.",
+        "%(people)s stay at %(table)s every round, so they meet again: %(repeats)s repeated "
+        "meetings.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _together(reason, names) -> str:
+    return ngettext(
+        "%(people)s must sit together, so they meet again: %(repeats)s repeated meeting.",
+        "%(people)s must sit together, so they meet again: %(repeats)s repeated meetings.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _held_repeats(reason, names) -> str:
+    return ngettext(
+        "The rounds already held had %(repeats)s repeated meeting.",
+        "The rounds already held had %(repeats)s repeated meetings.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _searched_repeats(reason, names) -> str:
+    return ngettext(
+        "A full search showed that at least %(repeats)s pair must meet again.",
+        "A full search showed that at least %(repeats)s times two people must meet again.",
+        reason["repeats"],
+    ) % _values(reason, names)
+
+
+def _held_sector_gap(reason, names) -> str:
+    return ngettext(
+        "The rounds already held left %(deviation)s person beyond a table's fair share of a "
+        "sector.",
+        "The rounds already held left %(deviation)s people beyond a table's fair share of a "
+        "sector.",
+        reason["deviation"],
+    ) % _values(reason, names)
+
+
+def _pinned_sectors(reason, names) -> str:
+    return ngettext(
+        "The people who stay at one table leave at least %(deviation)s person beyond a "
+        "table's fair share of a sector.",
+        "The people who stay at one table leave at least %(deviation)s people beyond a "
+        "table's fair share of a sector.",
+        reason["deviation"],
+    ) % _values(reason, names)
+
+
+def _uneven_tables(reason, names) -> str:
+    return _(
+        "Some tables have more people than others, to keep apart people who must not sit "
+        "together; the best possible is counted for these tables."
+    )
+
+
+def _searched_spread(reason, names) -> str:
+    return _("A full search showed that the meetings cannot be spread more evenly.")
+
+
+def _rule_broken(reason, names) -> str:
+    return _("One of the rules could not be kept in this plan.")
+
+
+_REASONS = {
+    "counting": _counting,
+    "transition": _transition,
+    "design": _design,
+    "pinned_table": _pinned_table,
+    "together": _together,
+    "held_repeats": _held_repeats,
+    "searched_repeats": _searched_repeats,
+    "held_sector_gap": _held_sector_gap,
+    "pinned_sectors": _pinned_sectors,
+    "uneven_tables": _uneven_tables,
+    "searched_spread": _searched_spread,
+    "rule_broken": _rule_broken,
+}

@@ -25,7 +25,7 @@ from coproduce.workshops.models import AgendaItem, Registration
 from . import polled, rounds
 from .errors import CafeError  # raised here, and caught by the views as services.CafeError
 from .models import Cafe, CafeRound, Note, NoteRevision, Participant, Rule, Seat, Table
-from .selectors import question_of
+from .selectors import plan_obstacle, question_of
 
 if TYPE_CHECKING:
     from . import seating
@@ -222,7 +222,7 @@ def why_not_plannable(cafe: Cafe) -> str | None:
     try:
         build_problem(cafe, keep_history=cafe.has_started)
     except seating.ProblemError as error:
-        return str(error)
+        return plan_obstacle(cafe, error)
     return None
 
 

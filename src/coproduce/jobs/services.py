@@ -3,12 +3,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coproduce.coalitions.permissions import coalition_of
 
 from .models import Job
-from .tasks import run_job
+from .tasks import LANGUAGE, run_job
 
 
 def start_job(
@@ -40,7 +40,8 @@ def start_job(
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         action=str(action),
-        params=params or {},
+        # The worker says its progress in the language of the person who asked.
+        params={**(params or {}), LANGUAGE: translation.get_language()},
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     run_job.enqueue(job.pk)

@@ -3,9 +3,10 @@ import logging
 import os
 import time
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .leases import Heartbeat, JobLost, claim, held, renew
 from .models import Job
@@ -16,6 +17,9 @@ logger = logging.getLogger("coproduce.jobs")
 # Seconds to wait after each progress call. Only for tests that must catch a job in the middle
 # (tests/jobs/test_worker_death.py sets it for the worker it starts); unset in real use.
 PAUSE_ENV = "COPRODUCE_JOB_PAUSE_SECONDS"
+# The language of the person who started a job, kept in its params: the worker has no request
+# to take a language from, and its progress messages and files are for that person.
+LANGUAGE = "language"
 
 
 def attach(job: Job, name: str, content: bytes, content_type: str) -> None:
@@ -56,7 +60,8 @@ def run_job(job_id: int) -> str:
 def _run(job: Job) -> dict | None:
     """Run the job's handler: the fields that say how it ended, or None if the run lost it."""
     try:
-        result = handler_for(job.kind)(job, _progress_of(job))
+        with translation.override(job.params.get(LANGUAGE) or settings.LANGUAGE_CODE):
+            result = handler_for(job.kind)(job, _progress_of(job))
     except JobLost:
         return None
     except Exception as error:

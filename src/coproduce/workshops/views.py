@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
@@ -33,12 +34,13 @@ from .panels import workshop_panels
 
 DESK_PAGE_SIZE = 50
 
-# The parts of a workshop's programme, each edited as a list on its own page.
+# The parts of a workshop's programme, each edited as a list on its own page. Lazy: the names
+# are said in each request's language, not the language of whoever loaded the module first.
 PROGRAMME_PARTS = {
-    "people": (ContributorFormSet, _("Organisers, speakers and facilitators")),
-    "outcomes": (DesiredOutcomeFormSet, _("Desired outcomes")),
-    "agenda": (AgendaItemFormSet, _("Agenda")),
-    "conclusions": (ConclusionFormSet, _("Conclusions")),
+    "people": (ContributorFormSet, gettext_lazy("Organisers, speakers and facilitators")),
+    "outcomes": (DesiredOutcomeFormSet, gettext_lazy("Desired outcomes")),
+    "agenda": (AgendaItemFormSet, gettext_lazy("Agenda")),
+    "conclusions": (ConclusionFormSet, gettext_lazy("Conclusions")),
 }
 
 

@@ -16,6 +16,7 @@ from ortools.graph.python import min_cost_flow
 
 from .model import Instance, compile_problem, forced_pairs, history_meetings
 from .problem import Problem
+from .reasons import Reason
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Bounds:
     pair_cost: int
     sector_deviation: int
     min_distinct_met: int
-    explanations: list[str] = field(default_factory=list)
+    explanations: list[Reason] = field(default_factory=list)
     # Parts the solver may sharpen (e.g. after CP-SAT proves a kind optimal).
     constant_repeats: int = 0
     constant_cost: int = 0
@@ -59,12 +60,12 @@ def bounds(problem: Problem) -> Bounds:
 
 
 def compute_bounds(inst: Instance) -> Bounds:
-    explanations: list[str] = []
+    explanations: list[Reason] = []
     out = Bounds(0, 0, 0, 0, explanations)
     _pair_bounds(inst, out)
     out.history_deviation = history_deviation(inst)
     if out.history_deviation:
-        explanations.append(f"held rounds already have sector deviation {out.history_deviation}")
+        explanations.append(Reason("held_sector_gap", deviation=out.history_deviation))
     for kind, part in out.kinds.items():
         part.sector_deviation = sum(
             sector_flow(inst, f, kind, *_pinned_sector_counts(inst, kind))[1]
@@ -72,16 +73,11 @@ def compute_bounds(inst: Instance) -> Bounds:
         )
         if part.sector_deviation:
             explanations.append(
-                f"sector balance ({_kind_name(kind)}): the pinned people's sectors leave at "
-                f"least {part.sector_deviation} deviation"
+                Reason("pinned_sectors", online=kind, deviation=part.sector_deviation)
             )
         part.min_distinct_met = _distinct_bound(inst, kind)
     out.refresh()
     return out
-
-
-def _kind_name(kind: bool) -> str:
-    return "online" if kind else "room"
 
 
 # ---------------------------------------------------------------- repeated meetings
@@ -118,7 +114,7 @@ def _pair_bounds(inst: Instance, out: Bounds) -> None:
         _free_pair_bound(inst, kind, level[kind], forced_here, out.kinds[kind], out.explanations)
     hist_repeats = sum(max(0, m - 1) for m in met.values())
     if hist_repeats:
-        out.explanations.append(f"held rounds already have {hist_repeats} repeated meetings")
+        out.explanations.append(Reason("held_repeats", repeats=hist_repeats))
 
 
 def _free_pair_count(inst: Instance, kind: bool, forced: set[tuple[int, int]]) -> int:
@@ -171,22 +167,15 @@ def _free_pair_bound(inst, kind, level: Counter, forced_count, part, explanation
     whole = max(transition, design)  # both count whole repeats, not C(m, 2)
     part.repeat_pairs += base_repeats + max(counting, whole)
     part.pair_cost += max(_spread_cost(level, meetings), base_repeats + whole)
-    name = _kind_name(kind)
     if counting and counting >= whole:
         explanations.append(
-            f"counting ({name}): {meetings} meetings at tables but only {fresh} "
-            f"pairs who have not met: at least {counting} repeated meetings"
+            Reason("counting", online=kind, meetings=meetings, fresh=fresh, repeats=counting)
         )
     elif transition and transition >= design:
-        explanations.append(
-            f"transition ({name}): too few tables for the travellers of a table to "
-            f"split up each round: at least {transition} repeated meetings"
-        )
+        explanations.append(Reason("transition", online=kind, repeats=transition))
     elif design:
-        explanations.append(
-            f"design theory ({name}): at most {design_rounds(inst, kind)} rounds without "
-            f"repeats are possible at these tables: at least {design} repeated meetings"
-        )
+        rounds = design_rounds(inst, kind)
+        explanations.append(Reason("design", online=kind, rounds=rounds, repeats=design))
 
 
 # Most rounds with no repeated meeting for g tables of s people (the Social Golfer
@@ -342,7 +331,7 @@ def _least_transition(counts: list[tuple[int, int]], bins: int, grouped: int) ->
     return sum(split_cost(k, bins, pin) for k, (_, pin) in zip(travellers, counts, strict=True))
 
 
-def _forced_explanations(inst: Instance, explanations: list[str]) -> None:
+def _forced_explanations(inst: Instance, explanations: list[Reason]) -> None:
     if inst.future < 2:
         return
     per_pair = inst.future - 1
@@ -350,18 +339,20 @@ def _forced_explanations(inst: Instance, explanations: list[str]) -> None:
         if len(members) < 2:
             continue
         pairs = len(members) * (len(members) - 1) // 2
-        names = ", ".join(repr(inst.ids[i]) for i in sorted(members))
         explanations.append(
-            f"{len(members)} people pinned to table {inst.table_ids[t]!r} every round "
-            f"({names}): forces {pairs * per_pair} repeated meetings"
+            Reason(
+                "pinned_table",
+                count=len(members),
+                table=inst.table_ids[t],
+                people=[inst.ids[i] for i in sorted(members)],
+                repeats=pairs * per_pair,
+            )
         )
     for u, members in enumerate(inst.units):
         if len(members) > 1 and inst.unit_pin[u] < 0:
             pairs = len(members) * (len(members) - 1) // 2
-            names = ", ".join(repr(inst.ids[i]) for i in members)
-            explanations.append(
-                f"{names} must sit together: forces {pairs * per_pair} repeated meetings"
-            )
+            people = [inst.ids[i] for i in members]
+            explanations.append(Reason("together", people=people, repeats=pairs * per_pair))
 
 
 # ---------------------------------------------------------------- sector balance

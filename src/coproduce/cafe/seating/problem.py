@@ -27,7 +27,14 @@ FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 
 
 class ProblemError(ValueError):
-    """The problem cannot be seated as written; the message says what to fix."""
+    """The problem cannot be seated as written; the message says what to fix, in English.
+
+    Obstacles a café on the site can meet also carry a `code` and `values` (ids and
+    numbers), so that the site can say them in the reader's language with people's names."""
+
+    def __init__(self, message: str, code: str = "", **values: Any):
+        super().__init__(message)
+        self.code, self.values = code, values
 
 
 # Input quoted in a message stays short and on one line, whatever the file held.
@@ -152,7 +159,7 @@ def largest_table(problem: Problem) -> int:
 def _check_size(people: int, tables: int, rounds: int, table_size: int | None = None) -> None:
     found = size_problem(people=people, tables=tables, rounds=rounds, table_size=table_size)
     if found:
-        raise ProblemError(found)
+        raise ProblemError(found, "too_big")
 
 
 def _check_id(value: Any, what: str) -> None:
@@ -164,7 +171,7 @@ def _check_id(value: Any, what: str) -> None:
 
 def _index_tables(tables: Sequence[Table]) -> dict[Id, int]:
     if not tables:
-        raise ProblemError("there are no tables")
+        raise ProblemError("there are no tables", "no_tables")
     index: dict[Id, int] = {}
     for table in tables:
         _check_id(table.id, "table")
@@ -185,7 +192,7 @@ def _index_tables(tables: Sequence[Table]) -> dict[Id, int]:
 
 def _index_people(people: Sequence[Person]) -> dict[Id, int]:
     if not people:
-        raise ProblemError("there are no people to seat")
+        raise ProblemError("there are no people to seat", "no_people")
     index: dict[Id, int] = {}
     for person in people:
         _check_id(person.id, "person")
@@ -226,7 +233,10 @@ def _check_hosts(problem: Problem) -> None:
             where = "online" if person.online else "in the room"
             kind = "online" if table.online else "in the room"
             raise ProblemError(
-                f"host {person.id!r} is {where} but their table {table.id!r} is {kind}"
+                f"host {person.id!r} is {where} but their table {table.id!r} is {kind}",
+                "host_elsewhere",
+                person=person.id,
+                table=table.id,
             )
 
 
@@ -266,7 +276,11 @@ def _check_pairs(problem: Problem) -> None:
             group_of[i] = g
     for a, b in problem.apart:
         if group_of[problem.person_index[a]] == group_of[problem.person_index[b]]:
-            raise ProblemError(f"person {a!r} must sit both together with and apart from {b!r}")
+            raise ProblemError(
+                f"person {a!r} must sit both together with and apart from {b!r}",
+                "together_and_apart",
+                people=[a, b],
+            )
     for members in groups:
         _check_group(problem, members)
 
@@ -280,11 +294,15 @@ def _check_group(problem: Problem, members: list[int]) -> None:
     if len(hosts) > 1:
         raise ProblemError(
             f"people who must sit together ({names}) host different tables: "
-            f"{', '.join(repr(h) for h in sorted(hosts, key=str))}"
+            f"{', '.join(repr(h) for h in sorted(hosts, key=str))}",
+            "together_hosts",
+            people=[p.id for p in people],
         )
     if len({p.online for p in people}) > 1:
         raise ProblemError(
-            f"people who must sit together ({names}) are both online and in the room"
+            f"people who must sit together ({names}) are both online and in the room",
+            "together_online_and_room",
+            people=[p.id for p in people],
         )
     online = people[0].online
     if hosts:
@@ -292,7 +310,11 @@ def _check_group(problem: Problem, members: list[int]) -> None:
         if table.capacity < len(people):
             raise ProblemError(
                 f"table {table.id!r} seats {table.capacity} but its host must sit with "
-                f"{len(people)} people ({names})"
+                f"{len(people)} people ({names})",
+                "together_too_many_for_host",
+                table=table.id,
+                seats=table.capacity,
+                people=[p.id for p in people],
             )
         return
     hosted = {p.host_of for p in problem.people if p.host_of is not None}
@@ -302,7 +324,9 @@ def _check_group(problem: Problem, members: list[int]) -> None:
     if largest < len(people):
         raise ProblemError(
             f"{len(people)} people must sit together ({names}) but no table has that many "
-            "seats free (next to its host)"
+            "seats free (next to its host)",
+            "together_too_many",
+            people=[p.id for p in people],
         )
 
 
@@ -312,7 +336,13 @@ def _check_seats(problem: Problem) -> None:
         people = sum(1 for p in problem.people if p.online == online)
         seats = sum(t.capacity for t in problem.tables if t.online == online)
         if people > seats:
-            raise ProblemError(f"{people} people {kind} but only {seats} seats at tables {kind}")
+            raise ProblemError(
+                f"{people} people {kind} but only {seats} seats at tables {kind}",
+                "too_few_seats",
+                online=online,
+                count=people,
+                seats=seats,
+            )
 
 
 def _check_history(problem: Problem) -> None:

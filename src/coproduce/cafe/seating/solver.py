@@ -19,6 +19,7 @@ from .greedy import greedy_plan
 from .metrics import Quality, quality, violations
 from .model import Instance, compile_problem, history_meetings
 from .problem import Id, Problem, ProblemError, Round, parse_rounds, rounds_json_one
+from .reasons import Reason
 from .tabu import SearchLimits, State, Weights, polish_fairness, search
 
 
@@ -39,7 +40,7 @@ class Plan:
     pair_cost: Metric
     sector_deviation: Metric
     min_distinct_met: Metric
-    explanations: list[str] = field(default_factory=list)
+    explanations: list[Reason] = field(default_factory=list)
     seats_changed: int | None = None
     method: str = ""
     seed: int = 0
@@ -59,7 +60,8 @@ class Plan:
             "sector_deviation": self.sector_deviation.to_json(),
             "min_distinct_met": self.min_distinct_met.to_json(),
             "optimal": self.optimal,
-            "explanations": list(self.explanations),
+            "explanations": [str(reason) for reason in self.explanations],
+            "reasons": [reason.to_json() for reason in self.explanations],
         }
         if self.seats_changed is not None:
             out["seats_changed"] = self.seats_changed
@@ -160,9 +162,7 @@ def _bounds_for_sizes(inst: Instance, state: State, found: Bounds) -> Bounds:
         return found
     inst.sizes = sizes
     again = compute_bounds(inst)
-    again.explanations.append(
-        "tables were filled unevenly to keep people apart; bounds are for these table sizes"
-    )
+    again.explanations.append(Reason("uneven_tables"))
     return again
 
 
@@ -303,10 +303,7 @@ def _exact(inst, best: _Best, found: Bounds, seed, start, deadline, time_limit) 
         free_lb = -(-(result.bound - top) // (top + 1))
         if part.forced_cost + free_lb > part.pair_cost:
             part.pair_cost = part.forced_cost + free_lb
-            found.explanations.append(
-                f"CP-SAT proved the {'online' if kind else 'room'} part's "
-                f"pair cost bound {part.pair_cost}"
-            )
+            found.explanations.append(Reason("searched_spread", online=kind))
         _prove_repeats(
             inst, kind, part, best, seed, deadline, const_repeats, found.explanations, share
         )
@@ -380,10 +377,7 @@ def _prove_repeats(
     )
     if result.seat is not None and part.forced_repeats + result.bound > part.repeat_pairs:
         part.repeat_pairs = part.forced_repeats + result.bound
-        where = "online" if kind else "room"
-        explanations.append(
-            f"CP-SAT proved the {where} part has at least {part.repeat_pairs} repeated meetings"
-        )
+        explanations.append(Reason("searched_repeats", online=kind, repeats=part.repeat_pairs))
 
 
 def _kind_repeats(state: State, kind: bool) -> int:
@@ -432,7 +426,7 @@ def _assemble(problem, rounds, found: Bounds, method, seed, start, planned) -> P
     got: Quality = quality(problem, rounds)
     explanations = list(found.explanations)
     broken = violations(problem, rounds)
-    explanations.extend(f"rule broken: {text}" for text in broken)
+    explanations.extend(Reason("rule_broken", rule=text) for text in broken)
     plan = Plan(
         problem=problem,
         rounds=rounds,
@@ -447,7 +441,7 @@ def _assemble(problem, rounds, found: Bounds, method, seed, start, planned) -> P
         seconds=time.perf_counter() - start,
     )
     if plan.optimal:
-        plan.explanations.append("optimal: every metric meets its bound")
+        plan.explanations.append(Reason("optimal"))
     return plan
 
 
