@@ -36,10 +36,9 @@ def _immediate_tasks(settings):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches of the hot paths keep objects by id; ids repeat between tests."""
-    from coproduce.conversations import services, views
+    from coproduce.conversations import services
     from coproduce.core.recent import Recent
 
-    views._for_votes.clear()
     services._asked_at.clear()
     Recent.forget_everything()
 

@@ -245,10 +245,11 @@ def section_realdata(out: Path, env: dict) -> list[dict]:
         exported = read_exported_groups(folder / "participants-votes.csv")
         pol = dict(zip(exported.participant_ids.tolist(), exported.group_ids.tolist(), strict=True))
         ours = compute(export.votes, excluded_statements=export.rejected_statements)
-        compatible = compute(
+        # The platform's earlier defaults, kept for comparison with today's (Pol.is's).
+        earlier = compute(
             export.votes,
             excluded_statements=export.rejected_statements,
-            config=OpinionConfig.polis_compatible(),
+            config=OpinionConfig.drop_moderated(),
         )
         seeds = [
             _ari_vs(
@@ -262,7 +263,7 @@ def section_realdata(out: Path, env: dict) -> list[dict]:
                     )
                 ),
             )
-            for cfg in (OpinionConfig(), OpinionConfig.polis_compatible())
+            for cfg in (OpinionConfig(), OpinionConfig.drop_moderated())
             for s in range(4)
         ]
         npz = out / "data" / f"real-{folder.name}.npz"
@@ -280,13 +281,13 @@ def section_realdata(out: Path, env: dict) -> list[dict]:
                 "participants": export.votes.n_participants,
                 "polis_k": len(set(exported.group_ids.tolist()) - {-1}),
                 "ours_k": ours.k,
-                "compatible_k": compatible.k,
+                "earlier_k": earlier.k,
                 "peer_k": peer["k"],
                 "ours_ari": _ari_vs(pol, ours_groups),
-                "compatible_ari": _ari_vs(pol, _groups_of(compatible)),
+                "earlier_ari": _ari_vs(pol, _groups_of(earlier)),
                 "peer_ari": _ari_vs(pol, peer_groups),
                 "ours_seeds": seeds[:4],
-                "compatible_seeds": seeds[4:],
+                "earlier_seeds": seeds[4:],
                 "ours_compared": _overlap(pol, ours_groups),
                 "peer_compared": _overlap(pol, peer_groups),
             }
@@ -604,29 +605,35 @@ def _md_live(lv: dict) -> list[str]:
 
 
 def _md_realdata(rows: list[dict]) -> list[str]:
-    header = ["conversation", "participants", "Pol.is k", "k: ours / compatible / red-dwarf"]
-    header += ["ARI ours", "ARI ours, Pol.is-compatible", "ARI red-dwarf", "compared"]
+    header = ["conversation", "participants", "Pol.is k"]
+    header += ["k: ours / earlier defaults / red-dwarf"]
+    header += [
+        "ARI ours (default, Pol.is conventions)",
+        "ARI ours, earlier defaults",
+        "ARI red-dwarf",
+        "compared",
+    ]
     body = [
         [
             r["conversation"],
             f"{r['participants']:,}",
             str(r["polis_k"]),
-            f"{r['ours_k']} / {r['compatible_k']} / {r['peer_k']}",
+            f"{r['ours_k']} / {r['earlier_k']} / {r['peer_k']}",
             f"{r['ours_ari']:.3f}",
-            f"{r['compatible_ari']:.3f}",
+            f"{r['earlier_ari']:.3f}",
             f"{r['peer_ari']:.3f}",
             f"{r['ours_compared']} / {r['peer_compared']}",
         ]
         for r in rows
     ]
-    mean = {k: np.mean([r[k] for r in rows]) for k in ("ours_ari", "compatible_ari", "peer_ari")}
+    mean = {k: np.mean([r[k] for r in rows]) for k in ("ours_ari", "earlier_ari", "peer_ari")}
     body.append(
         ["**mean**", "", "", ""]
-        + [f"**{mean[k]:.3f}**" for k in ("ours_ari", "compatible_ari", "peer_ari")]
+        + [f"**{mean[k]:.3f}**" for k in ("ours_ari", "earlier_ari", "peer_ari")]
         + [""]
     )
     seeds_ours = np.mean([r["ours_seeds"] for r in rows], axis=0)
-    seeds_compat = np.mean([r["compatible_seeds"] for r in rows], axis=0)
+    seeds_earlier = np.mean([r["earlier_seeds"] for r in rows], axis=0)
     return [
         "",
         "## Agreement with Pol.is's exported groups (adjusted Rand index)",
@@ -634,7 +641,7 @@ def _md_realdata(rows: list[dict]) -> list[str]:
         *_table(header, body),
         "",
         f"Mean ARI for seeds 0-3: ours default {', '.join(f'{x:.3f}' for x in seeds_ours)}; "
-        f"Pol.is-compatible {', '.join(f'{x:.3f}' for x in seeds_compat)} "
+        f"earlier defaults {', '.join(f'{x:.3f}' for x in seeds_earlier)} "
         "(red-dwarf's k-means start is deterministic).",
     ]
 

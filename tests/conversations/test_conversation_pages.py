@@ -388,9 +388,10 @@ def test_closing_reaches_votes_within_the_vote_cache_time(client, monkeypatch):
     from django.utils import timezone
 
     from coproduce.conversations import views
+    from coproduce.core import recent
 
     clock = [1000.0]
-    monkeypatch.setattr(views.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(recent.time, "monotonic", lambda: clock[0])
     conversation, _ = open_conversation()
     take_part(client, conversation)
     url = reverse("conversations:vote", args=[conversation.pk])

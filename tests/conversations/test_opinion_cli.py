@@ -120,10 +120,26 @@ def test_module_entry_point(tmp_path):
     assert json.loads(out.stdout)["reason"] == "no votes yet"
 
 
-def test_polis_compatible_flag(capsys):
+def test_polis_compatible_flag_is_the_default(capsys):
     assert main([str(TAXES), "--polis-compatible", "--groups", "2"]) == 0
-    doc = json.loads(capsys.readouterr().out)
-    assert doc["k"] == 2
+    flagged = json.loads(capsys.readouterr().out)
+    assert main([str(TAXES), "--groups", "2"]) == 0
+    assert json.loads(capsys.readouterr().out) == flagged
+    assert flagged["k"] == 2
+
+
+def test_drop_moderated_flag_gives_the_earlier_map(capsys):
+    # taxes has rejected statements, so counting them as passes rescales the map.
+    assert main([str(TAXES), "--groups", "2"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert main([str(TAXES), "--drop-moderated", "--groups", "2"]) == 0
+    dropped = json.loads(capsys.readouterr().out)
+    assert dropped["participants"] != default["participants"]
+
+
+def test_convention_flags_exclude_each_other(capsys):
+    with pytest.raises(SystemExit):
+        main([str(TAXES), "--polis-compatible", "--drop-moderated"])
 
 
 # -- bad input: one line, exit status 2, never a traceback --------------------------------------

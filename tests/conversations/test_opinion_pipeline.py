@@ -112,11 +112,12 @@ def test_common_ground_leaves_out_what_one_group_carries():
     assert doc["agree"][0]["statement"] == 0 and doc["agree"][0]["lowest_group_percent"] > 80
 
 
-def test_rejected_statements_leave_the_maths():
+def test_rejected_statements_leave_the_maths_when_dropped():
     dense, _ = planted(seed=4)
     full = matrix(dense)
-    excluded = compute(full, excluded_statements=[3, 7])
-    without = compute(matrix(np.delete(dense, [3, 7], axis=1)))
+    drop = OpinionConfig(moderation="drop")
+    excluded = compute(full, excluded_statements=[3, 7], config=drop)
+    without = compute(matrix(np.delete(dense, [3, 7], axis=1)), config=drop)
     assert 3 not in excluded.statement_ids.tolist()
     assert excluded.participation.statements == 28
     # Ids differ (columns renumbered) but the maths is the same.
@@ -234,8 +235,8 @@ def test_k_smoothing_waits_four_updates():
 
 def test_polis_zero_moderation_only_rescales():
     dense, _ = planted(seed=12)
-    drop = compute(matrix(dense), excluded_statements=[2])
-    zero = compute(matrix(dense), excluded_statements=[2], config=OpinionConfig(moderation="zero"))
+    drop = compute(matrix(dense), excluded_statements=[2], config=OpinionConfig(moderation="drop"))
+    zero = compute(matrix(dense), excluded_statements=[2])
     n_votes = (~np.isnan(np.delete(dense, 2, axis=1))).sum(axis=1)
     ratio = np.sqrt(30 / (n_votes + 1)) / np.sqrt(29 / n_votes)
     np.testing.assert_allclose(zero.coords, drop.coords * ratio[:, None], atol=1e-9)
@@ -252,6 +253,13 @@ def test_json_shape():
     assert {"statement", "direction", "percent_in_group", "percent_rest"} <= set(rep)
     stmt = doc["statements"][0]
     assert {"id", "group_aware_consensus", "extremity", "priority"} <= set(stmt)
+
+
+def test_defaults_are_polis_conventions_and_old_ones_remain():
+    assert OpinionConfig() == OpinionConfig.polis_compatible()
+    assert (OpinionConfig().moderation, OpinionConfig().silhouette) == ("zero", "polis")
+    old = OpinionConfig.drop_moderated(max_k=3)
+    assert (old.moderation, old.silhouette, old.max_k) == ("drop", "weighted", 3)
 
 
 def test_config_is_validated():

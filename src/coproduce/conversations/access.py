@@ -34,3 +34,9 @@ def voter_of(request, conversation: Conversation) -> Voter | None:
         voter.conversation = conversation
         remember_voter(request, voter)
     return voter
+
+
+def remembered_voter(request, conversation: Conversation) -> Voter | None:
+    """The voter this session already knows, without a query: for pages that poll."""
+    remembered = request.session.get(SESSION_VOTERS, {}).get(str(conversation.pk))
+    return Voter(pk=remembered, conversation=conversation) if remembered else None

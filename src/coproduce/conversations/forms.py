@@ -2,6 +2,7 @@ import csv
 import io
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -45,12 +46,32 @@ class ConversationForm(forms.ModelForm):
             "opens_at": LocalDateTimeInput(),
             "closes_at": LocalDateTimeInput(),
         }
-        help_texts = {"opens_at": _("Times in UTC. Leave empty to open now and never close.")}
+        help_texts = {
+            "opens_at": _(
+                "In the workshop's time zone, or UTC without a workshop. Leave empty to open "
+                "now and never close."
+            ),
+            "moderation": _(
+                "Holding statements until a moderator accepts them is safer when the map is "
+                "shown to a room."
+            ),
+        }
 
     def __init__(self, *args, coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["workshop"].queryset = coalition.workshops.order_by("-starts_at")
         self.fields["workshop"].required = False
+
+    def _in_workshop_zone(self, cleaned: dict) -> None:
+        """Opening and closing times are typed as the workshop's wall clock, like its agenda."""
+        workshop = cleaned.get("workshop")
+        if workshop is None:
+            return
+        for name in ("opens_at", "closes_at"):
+            if cleaned.get(name):
+                # Django read the typed time in UTC; keep the clock reading, change the zone.
+                typed = timezone.localtime(cleaned[name]).replace(tzinfo=None)
+                cleaned[name] = typed.replace(tzinfo=workshop.tz)
 
     def clean_statement_max_length(self):
         value = self.cleaned_data["statement_max_length"]
@@ -60,6 +81,7 @@ class ConversationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._in_workshop_zone(cleaned)
         opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("It must close after it opens."))

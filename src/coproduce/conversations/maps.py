@@ -55,6 +55,7 @@ def compute_map(conversation: Conversation) -> int:
         seed=conversation.pk,
     )
     data = result.to_dict()
+    add_group_tallies(data, matrix, result)
     # Everyone is in the lens; those who gave no sector are a row of their own, "not given".
     sectors = {
         pk: sector_key(sector)
@@ -76,3 +77,24 @@ def compute_map(conversation: Conversation) -> int:
             map_priorities=map_priorities(data),
         )
     return result.k
+
+
+def add_group_tallies(data: dict, matrix: VoteMatrix, result) -> None:
+    """Give each statement of the stored map its [agree, disagree, pass] counts per group
+    (``by_group``, indexed by group id), so pages can draw how each group voted without
+    reading a vote."""
+    if not result.k:
+        return
+    labels = np.full(matrix.n_participants, -1, dtype=np.int64)
+    rows = matrix.participant_index(result.participant_ids)
+    known = rows >= 0
+    labels[rows[known]] = result.group_of[known]
+    agree, disagree, votes = matrix.tally(labels, result.k)
+    columns = matrix.statement_index([s["id"] for s in data["statements"]])
+    for statement, column in zip(data["statements"], columns.tolist(), strict=True):
+        if column < 0:
+            continue
+        statement["by_group"] = [
+            [int(a), int(d), int(v - a - d)]
+            for a, d, v in zip(agree[:, column], disagree[:, column], votes[:, column], strict=True)
+        ]

@@ -37,8 +37,10 @@ class Conversation(models.Model):
     )
     question = CleanCharField(_("question"), max_length=500)
     description = CleanTextField(_("description"), max_length=5000, blank=True)
+    # New conversations hold participants' statements until a moderator reads them: a room
+    # should never see an insult projected before anyone could stop it. Existing ones keep theirs.
     moderation = models.CharField(
-        _("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.POST
+        _("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.PRE
     )
     allow_statements = models.BooleanField(_("participants may add statements"), default=True)
     statement_max_length = models.PositiveSmallIntegerField(

@@ -1,8 +1,11 @@
 """The stored map, made readable: statement texts, group names, percentages, the picture."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coproduce.core.charts import Series, horizontal_bars, scatter
+from coproduce.core.charts import Series, horizontal_bars, scatter, stacked_bar
 from coproduce.people.sectors import SECTOR_ORDER, sector_key, sector_label
 
 from .models import Conversation
@@ -46,7 +49,8 @@ def _sector_label(code: str) -> str:
     return sector_label(code)
 
 
-def map_view(conversation: Conversation) -> dict | None:
+def map_view(conversation: Conversation, voter=None, *, room: bool = False) -> dict | None:
+    """The stored map for a page; with `voter`, where they are on it ("you are here")."""
     data = conversation.map_data
     if not data:
         return None
@@ -75,6 +79,7 @@ def map_view(conversation: Conversation) -> dict | None:
         for g in data["groups"]
     ]
     names = {g["id"]: g["name"] for g in groups}
+    here = you_are_here(data, voter, names)
     view = {
         "k": data["k"],
         "reason": reason_text(data.get("reason")),
@@ -90,7 +95,9 @@ def map_view(conversation: Conversation) -> dict | None:
             }
             for d in data.get("divisive", [])
         ],
-        "chart": _map_chart(data, groups),
+        "chart": _map_chart(data, groups, here, room=room),
+        "here": here,
+        "voted": _voted_on(data, statement, groups),
         "points": [(p["x"], p["y"], p["group"]) for p in data["participants"]],
         "sectors": _sector_view(data.get("sector_lens"), groups, statement),
         "participation": data.get("participation", {}),
@@ -129,7 +136,7 @@ def _shared_figure(item: dict, direction: str, k: int) -> str:
     return text % numbers
 
 
-def _map_chart(data: dict, groups: list[dict]) -> str:
+def _map_chart(data: dict, groups: list[dict], here: dict | None, *, room: bool) -> str:
     people = data["participants"]
     grouped = sum(1 for p in people if p["group"] is not None)
     sizes = ", ".join(f"{g['name']}: {g['size']}" for g in groups)
@@ -137,13 +144,89 @@ def _map_chart(data: dict, groups: list[dict]) -> str:
         "Each dot is a participant, placed by how they voted: people who vote alike sit close "
         "together. %(n)s participants, %(grouped)s of them in opinion groups (%(sizes)s)."
     ) % {"n": len(people), "grouped": grouped, "sizes": sizes or _("no groups yet")}
+    if here:
+        description += " " + here["sentence"]
     return scatter(
         title=_("Opinion map"),
         description=description,
         points=[(p["x"], p["y"], p["group"]) for p in people],
         series_names=[g["name"] for g in groups],
-        chart_id="opinion-map",
+        chart_id="opinion-map-room" if room else "opinion-map",
+        size=640 if room else 360,
+        marked=(here["x"], here["y"]) if here else None,
+        marked_label=_("You are here"),
+        label_series=True,
     )
+
+
+def you_are_here(data: dict, voter, names: dict[int, str]) -> dict | None:
+    """The voter's own dot and group, or None when they are not on this map (yet)."""
+    if voter is None:
+        return None
+    mine = next((p for p in data["participants"] if p["id"] == voter.pk), None)
+    if mine is None:
+        return None
+    group = mine["group"]
+    if group is None:
+        sentence = _(
+            "You are here: the ringed dot. You are not in a group yet: vote on a few more "
+            "statements."
+        )
+    else:
+        sentence = _("You are here: the ringed dot, in %(group)s.") % {"group": names[group]}
+    return {
+        "x": mine["x"],
+        "y": mine["y"],
+        "group": None if group is None else names[group],
+        "sentence": sentence,  # for the picture's description
+        "hint": _("On the map, your dot is the one with the black ring."),
+    }
+
+
+def vote_shares(agree: int, disagree: int, passed: int) -> dict:
+    """Shares of those who voted on a statement, as whole per cents, and the bar to draw."""
+    n = agree + disagree + passed
+    shares = [
+        (kind, count / n if n else 0.0)
+        for kind, count in (("agree", agree), ("disagree", disagree), ("pass", passed))
+    ]
+    percent = {kind: round(100 * share) for kind, share in shares}
+    return {"n": n, **percent, "bar": stacked_bar(shares)}
+
+
+def statement_votes(item: dict, groups: list[dict]) -> dict:
+    """How everyone, and each group, voted on one statement of the stored map."""
+    by_group = item.get("by_group") or []
+    return {
+        "overall": vote_shares(item["agree"], item["disagree"], item["pass"]),
+        "groups": [
+            {"name": g["name"], **vote_shares(*by_group[g["id"]])}
+            for g in groups
+            if g["id"] < len(by_group)
+        ],
+    }
+
+
+def _voted_on(data: dict, statement, groups: list[dict]) -> list[dict]:
+    """Bars for the statements the map names, in the order the page names them."""
+    stored = {s["id"]: s for s in data.get("statements", [])}
+    rows = []
+    for sid in _named_in_order(data):
+        if sid in stored and statement(sid) is not None:
+            rows.append({"statement": statement(sid), **statement_votes(stored[sid], groups)})
+    return rows
+
+
+def _named_in_order(data: dict) -> list[int]:
+    order = [r["statement"] for g in data["groups"] for r in g["representative"]]
+    for items in (data.get("common_ground") or {}).values():
+        order += [c["statement"] for c in items]
+    order += [d["statement"] for d in data.get("divisive", [])]
+    return list(dict.fromkeys(order))
+
+
+def group_names(data: dict) -> list[dict]:
+    return [{"id": g["id"], "name": group_name(g["id"])} for g in data.get("groups", [])]
 
 
 def _sector_view(lens: dict | None, groups: list[dict], statement) -> dict | None:
@@ -183,3 +266,12 @@ def _sector_view(lens: dict | None, groups: list[dict], statement) -> dict | Non
         for d in lens["splitting"]
     ]
     return {"rows": rows, "chart": chart, "splitting": splitting}
+
+
+FRESH = timedelta(minutes=1)
+
+
+def map_is_fresh(conversation: Conversation) -> bool:
+    """Updated under a minute ago: pages say "just now", never "0 minutes ago"."""
+    computed = conversation.map_computed_at
+    return computed is not None and timezone.now() - computed < FRESH

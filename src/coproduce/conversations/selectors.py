@@ -2,6 +2,7 @@
 
 import random
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
 from .models import Conversation, Statement, Vote, Voter
@@ -18,28 +19,26 @@ def shown_statements(conversation: Conversation):
     return conversation.statements.filter(status=Statement.Status.ACCEPTED)
 
 
-def progress(voter: Voter) -> tuple[int, int]:
-    """(statements this voter has voted on, statements there are to vote on)."""
-    total = shown_statements(voter.conversation).count()
-    done = voter.votes.filter(statement__status=Statement.Status.ACCEPTED).count()
-    return done, total
+def voting_state(voter: Voter) -> tuple[int, int, Statement | None]:
+    """(statements this voter has voted on, statements there are to vote on, the next one).
 
-
-def next_statement(voter: Voter) -> Statement | None:
-    """Pol.is routing: a random statement among those not yet voted on, weighted by the
-    priority the last map gave it (new statements, not yet in a map, come first)."""
+    In three queries, however big the conversation: a room of voters asks this after every
+    vote. The next statement follows Pol.is's routing: a random one among those not yet voted
+    on, weighted by the priority the last map gave it (new statements, not yet in a map, come
+    first)."""
     conversation = voter.conversation
     candidates = list(
         shown_statements(conversation).exclude(votes__voter=voter).values_list("pk", flat=True)
     )
+    done = voter.votes.filter(statement__status=Statement.Status.ACCEPTED).count()
     if not candidates:
-        return None
+        return done, done, None
     priorities = _priorities(conversation)
     weights = [priorities.get(pk, _NEW_PRIORITY) for pk in candidates]
     # Seeded by voter and progress: reloading shows the same statement, the next vote moves on.
-    chooser = random.Random(voter.pk * 1_000_003 + len(priorities) + voter.votes.count())
+    chooser = random.Random(voter.pk * 1_000_003 + len(priorities) + done)
     chosen = chooser.choices(candidates, weights=weights, k=1)[0]
-    return conversation.statements.get(pk=chosen)
+    return done, done + len(candidates), conversation.statements.get(pk=chosen)
 
 
 _NEW_PRIORITY = 1e6  # a statement newer than the map is shown soon, as in Pol.is
@@ -114,3 +113,10 @@ def moderation_queue(conversation: Conversation):
     return conversation.statements.annotate(
         n_votes=Count("votes"), n_agree=Count("votes", filter=Q(votes__value=1))
     ).order_by("status", "-created_at")
+
+
+def time_zone_of(conversation: Conversation) -> str:
+    """The zone the conversation's times are shown in: its workshop's, else the site's
+    (coalitions have no zone of their own yet)."""
+    workshop = conversation.workshop
+    return workshop.time_zone if workshop is not None else settings.TIME_ZONE

@@ -1,5 +1,3 @@
-import time
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,14 +12,15 @@ from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 from coproduce.core.qr import qr_svg
 from coproduce.core.ratelimit import hit_request
+from coproduce.core.recent import Recent
 from coproduce.jobs.services import start_job
 from coproduce.people.guests import current_guest, remember_guest
 
 from . import selectors, services
-from .access import remember_voter, voter_of
+from .access import remember_voter, remembered_voter, voter_of
 from .forms import ConversationForm, ExportForm, JoinForm, StatementForm
 from .models import Conversation, Statement, Voter
-from .presenting import map_view
+from .presenting import group_names, map_is_fresh, map_view, statement_votes
 
 VOTERS_PAGE_SIZE = 100
 
@@ -44,19 +43,13 @@ def find_conversation_with_map(request, conversation_id: int) -> Conversation:
 # votes into for a moment instead of reading it again for every vote. A change to it (closing
 # it, making the coalition private) reaches votes within VOTE_CACHE_SECONDS.
 VOTE_CACHE_SECONDS = 2.0
-_for_votes: dict[int, tuple[float, Conversation]] = {}
+_for_votes = Recent[Conversation](seconds=VOTE_CACHE_SECONDS)
 
 
 def find_conversation_to_vote(request, conversation_id: int) -> Conversation:
     if request.method != "POST":
         return find_conversation(request, conversation_id)
-    now = time.monotonic()
-    cached = _for_votes.get(conversation_id)
-    if cached and now - cached[0] < VOTE_CACHE_SECONDS:
-        return cached[1]
-    conversation = find_conversation(request, conversation_id)
-    _for_votes[conversation_id] = (now, conversation)
-    return conversation
+    return _for_votes.get(conversation_id, lambda: find_conversation(request, conversation_id))
 
 
 def find_conversation_by_code(request, code: str) -> Conversation:
@@ -99,20 +92,65 @@ def detail(request, conversation):
     The refresh (an htmx request) gets the live part alone, read from what the worker stored
     with the map: a few queries however many votes there are, and nothing written."""
     can_run = can(request.user, Action.RUN_CONVERSATION, conversation)
+    polling = bool(request.headers.get("HX-Request"))
+    # A refresh only marks the voter the session already knows: polling stays query-free.
+    voter = remembered_voter(request, conversation) if polling else voter_of(request, conversation)
     context = {
         "conversation": conversation,
         "coalition": conversation.coalition,
         "can_run": can_run,
-        "map": map_view(conversation),
+        "map": map_view(conversation, voter),
         "figures": selectors.shown_figures(conversation),
+        "time_zone": selectors.time_zone_of(conversation),
+        "map_fresh": map_is_fresh(conversation),
     }
-    if request.headers.get("HX-Request"):
+    if polling:
         return render(request, "conversations/detail.html#live", context)
-    context["voter"] = voter_of(request, conversation)
+    context["voter"] = voter
     if can_run:
         context["join_url"] = _join_url(request, conversation)
         context["export_form"] = ExportForm()
     return render(request, "conversations/detail.html", context)
+
+
+@door(get=Action.VIEW, find=find_conversation_with_map)
+def room(request, conversation):
+    """The map for a projector: large, high contrast, no controls, refreshing itself."""
+    context = {
+        "conversation": conversation,
+        "map": map_view(conversation, room=True),
+        "time_zone": selectors.time_zone_of(conversation),
+        "map_fresh": map_is_fresh(conversation),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "conversations/room.html#room", context)
+    return render(request, "conversations/room.html", context)
+
+
+STATEMENTS_PAGE_SIZE = 50
+
+
+@door(get=Action.VIEW, find=find_conversation_with_map)
+def results(request, conversation):
+    """Every statement people can vote on, with how everyone and each group voted on it."""
+    data = conversation.map_data or {}
+    stored = {s["id"]: s for s in data.get("statements", [])}
+    groups = group_names(data) if data.get("k") else []
+    statements = selectors.shown_statements(conversation).order_by("pk").only("pk", "text")
+    page = Paginator(statements, STATEMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"statement": s, **(statement_votes(stored[s.pk], groups) if s.pk in stored else {})}
+        for s in page
+    ]
+    context = {
+        "conversation": conversation,
+        "coalition": conversation.coalition,
+        "page": page,
+        "rows": rows,
+        "time_zone": selectors.time_zone_of(conversation),
+        "map_fresh": map_is_fresh(conversation),
+    }
+    return render(request, "conversations/results.html", context)
 
 
 def _take_part(request, conversation: Conversation, *, via_code: bool):
@@ -169,12 +207,12 @@ def take_part(request, conversation):
 
 
 def _vote_context(request, conversation, voter) -> dict:
-    done, total = selectors.progress(voter)
+    done, total, statement = selectors.voting_state(voter)
     return {
         "conversation": conversation,
         "coalition": conversation.coalition,
         "voter": voter,
-        "statement": selectors.next_statement(voter),
+        "statement": statement,
         "done": done,
         "total": total,
         "statement_form": StatementForm(max_length=conversation.statement_max_length),

@@ -50,11 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="K",
         help=f"force K groups, from 2 to {MAX_GROUPS}",
     )
-    parser.add_argument(
+    conventions = parser.add_mutually_exclusive_group()
+    conventions.add_argument(
         "--polis-compatible",
         action="store_true",
-        help="Pol.is's conventions: moderated statements count as passes in the scaling, "
-        "k by unweighted silhouette (closer to Pol.is's own groups)",
+        help="Pol.is's conventions (the default): moderated statements count as passes in the "
+        "scaling, k by unweighted silhouette; the flag is kept for old scripts",
+    )
+    conventions.add_argument(
+        "--drop-moderated",
+        action="store_true",
+        help="the earlier defaults: moderated statements leave the maths (rejecting one never "
+        "rescales the map), k by silhouette weighted by participants",
     )
     parser.add_argument(
         "--indent", type=whole_number(0, 8), default=None, help="indent the JSON (0 to 8 spaces)"
@@ -76,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             meta_statements=export.meta_statements,
             seed=args.seed,
             force_k=args.groups,
-            config=OpinionConfig.polis_compatible() if args.polis_compatible else None,
+            config=OpinionConfig.drop_moderated() if args.drop_moderated else None,
         )
     except OpinionDataError as exc:
         print(f"coproduce opinion: error: {one_line(exc)}", file=sys.stderr)

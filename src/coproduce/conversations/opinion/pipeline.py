@@ -74,11 +74,13 @@ class OpinionConfig:
     consensus_min_p: float = 0.5
     divisive_top: int = 5
     meta_priority: float = META_PRIORITY
-    # "drop": moderated statements leave the matrix. "zero": Pol.is / red-dwarf behaviour, the
-    # column stays as all-pass, which only changes the sparsity scaling and in-conversation counts.
-    moderation: Literal["drop", "zero"] = "drop"
-    # "weighted": silhouette of participants placed at their base centre; "polis": unweighted.
-    silhouette: Literal["weighted", "polis"] = "weighted"
+    # "zero" (Pol.is / red-dwarf behaviour, the default since it agrees best with Pol.is's own
+    # groups, see docs/benchmarks-opinion.md): a moderated statement's column stays as all-pass,
+    # which only changes the sparsity scaling and in-conversation counts. "drop": it leaves.
+    moderation: Literal["drop", "zero"] = "zero"
+    # "polis": unweighted silhouette of base centres (Pol.is); "weighted": participants placed
+    # at their base centre.
+    silhouette: Literal["weighted", "polis"] = "polis"
     # "kmeans++": best of group_restarts seeded starts. "first-distinct": one start from the first
     # k distinct base centres in coordinate order, as red-dwarf does (for parity checks).
     group_init: Literal["kmeans++", "first-distinct"] = "kmeans++"
@@ -86,13 +88,14 @@ class OpinionConfig:
 
     @classmethod
     def polis_compatible(cls, **changes) -> OpinionConfig:
-        """Pol.is's own conventions where ours deliberately differ (for comparisons with it).
-
-        Moderated statements stay in the matrix as all-pass columns (they count in the
-        sparsity scaling and the in-conversation rule), and k is chosen by the unweighted
-        silhouette of the base centres.
-        """
+        """Pol.is's own conventions, now the defaults (kept for callers that name them)."""
         return cls(**{"moderation": "zero", "silhouette": "polis", **changes})
+
+    @classmethod
+    def drop_moderated(cls, **changes) -> OpinionConfig:
+        """The earlier defaults: moderated statements leave the matrix, and k is chosen by
+        the weighted silhouette. They agree less with Pol.is's own groups."""
+        return cls(**{"moderation": "drop", "silhouette": "weighted", **changes})
 
     def __post_init__(self) -> None:
         positive = (
