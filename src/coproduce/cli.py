@@ -4,6 +4,7 @@
     coproduce worker                                        background tasks only
     coproduce demo                                          load the founding workshop
     coproduce seat ... / coproduce opinion ...              algorithms, no database needed
+    coproduce themes NOTES.csv [--format json]              suggested themes for table notes
     coproduce <django command> ...                          migrate, createsuperuser, ...
 
 The algorithm commands import only their own pure module, so they start fast and need no
@@ -18,6 +19,7 @@ import sys
 PURE_COMMANDS = {
     "seat": "coproduce.cafe.seating.cli",
     "opinion": "coproduce.conversations.opinion.cli",
+    "themes": "coproduce.reports.themes.cli",
 }
 
 

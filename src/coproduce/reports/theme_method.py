@@ -1,104 +1,116 @@
-"""How the themes were found, in words for the report.
+"""How the themes were found, in plain words for the report and the themes page.
 
-`themes.find_themes` says what it did as data (a `Grouping` per question: how many notes, how
-many themes, how that number was chosen); this module words it. The text is saved with the
-themes when they are found (`services.find_themes`) and printed under them in the report.
-
-It is English only, word for word as the report has always printed it: translating it means
-whole sentences in the catalogue rather than these pieces, and a Spanish text for each.
+`themes.find_themes` says what it did as data (a `Grouping` per question: how many notes,
+how many themes, how sure the grouping is); this module words it for people. It says what the
+suggestion means for the room, never how it was computed: the method is in ``docs/themes.md``
+(the themes page has a short plain version under "How suggestions are made"). The text is
+saved with the themes when they are found (`services.find_themes`), in the language of
+whoever started it; reports word it again from the saved themes (`describe_stored`), in their
+own language, and say what the facilitators have sorted since.
 """
 
+import dataclasses
 from collections.abc import Sequence
 
-from .themes import Grouping, Theming
-from .themes.finding import CHAR_NGRAMS, MIN_THEME_SIZE
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .themes import CLEAR, LOOSE, NONE, Grouping, Theming
 
 
 def method_of(theming: Theming) -> str:
     """The account of how ``theming``'s themes were found."""
-    return describe_method(
-        theming.groups,
-        seed=theming.seed,
-        n_ignored=len(theming.ignored_ids),
-        by_question=theming.by_question,
-    )
+    return describe_method(theming.groups, n_ignored=len(theming.ignored_ids))
 
 
-def describe_method(
-    groups: Sequence[Grouping], *, seed: int, n_ignored: int = 0, by_question: bool = False
-) -> str:
-    """Plain-English account of how the themes were found, for the report."""
+def describe_method(groups: Sequence[Grouping], *, n_ignored: int = 0, **_ignored) -> str:
+    """Plain account of how sure the suggested themes are, for the report."""
     n_notes = sum(g.n_notes for g in groups)
-    left_out = (
-        f" {_plural(n_ignored, 'blank note')} (empty or punctuation only) "
-        f"{'was' if n_ignored == 1 else 'were'} left out."
-        if n_ignored
-        else ""
-    )
+    parts = []
     if n_notes == 0:
-        return "There were no notes to group into themes." + left_out
-    parts = [
-        f"Themes were found automatically from {_plural(n_notes, 'note')}.{left_out}",
-        "Each note was described by the words it uses, leaving out common words such as "
-        "'the' or 'de', and by the short character sequences in those words (TF-IDF over "
-        f"words and {CHAR_NGRAMS[0]}-{CHAR_NGRAMS[1]} character n-grams, so that plurals and "
-        "spelling variants match; Chinese and Japanese by single characters and character "
-        "pairs), and notes were grouped with k-means clustering" + _reduction(groups),
-    ]
-    if by_question:
-        parts.append("Each question's notes were grouped separately: " + _group_list(groups) + ".")
+        parts.append(_("There were no notes to group into themes."))
     else:
-        parts.append(_how_k(groups[0]))
-    parts.append(
-        "Each theme is labelled with its most distinctive words (class-based TF-IDF) and "
-        "illustrated by its most central note, the one closest to the theme as a whole. "
-        f"The same notes always give the same themes (random seed {seed})."
-    )
+        parts.append(
+            ngettext(
+                "The platform suggested themes from %(n)s note, putting together notes "
+                "that use the same words.",
+                "The platform suggested themes from %(n)s notes, putting together notes "
+                "that use the same words.",
+                n_notes,
+            )
+            % {"n": number_format(n_notes, force_grouping=True)}
+        )
+        parts.extend(_how_sure(groups))
+    if n_ignored:
+        parts.append(
+            ngettext(
+                "%(n)s blank note (empty or punctuation only) was left out.",
+                "%(n)s blank notes (empty or punctuation only) were left out.",
+                n_ignored,
+            )
+            % {"n": number_format(n_ignored, force_grouping=True)}
+        )
     return " ".join(parts)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+SORTED = "sorted"  # every theme of the question was made or changed by the facilitators
 
 
-def _reduction(groups: Sequence[Grouping]) -> str:
-    dims = sorted({g.dims for g in groups if g.dims})
-    if not dims:
-        return "."
-    size = f"{dims[0]}" if len(dims) == 1 else f"{dims[0]} to {dims[-1]}"
-    return f" after reducing them to {size} dimensions (latent semantic analysis)."
-
-
-def _how_k(g: Grouping) -> str:
-    if g.chosen_by == "given":
-        return f"The number of themes, {g.k}, was set by the facilitator."
-    if g.chosen_by == "too few":
-        if g.n_notes == 1:
-            return "The single note forms one theme."
-        what = "note" if g.n_distinct == g.n_notes else "different note"
-        return f"With only {_plural(g.n_distinct, what)}, all notes form one theme."
-    lo, hi = g.k_range or (g.k, g.k)
-    if g.chosen_by == "no split":
-        return (
-            f"No split into {lo} to {hi} themes left every theme with at least "
-            f"{MIN_THEME_SIZE} notes, so all notes form one theme."
+def _how_sure(groups: Sequence[Grouping]) -> list[str]:
+    given = [g for g in groups if g.chosen_by == "given"]
+    if given:
+        return [_("The number of themes was set by the facilitator.")]
+    levels = (CLEAR, LOOSE, NONE, SORTED)
+    count = {level: sum(g.confidence == level for g in groups) for level in levels}
+    sentences = []
+    if count[CLEAR]:
+        sentences.append(_("Where the groups were clear, they are kept as suggested."))
+    if count[LOOSE]:
+        sentences.append(_("Some groups were loose: notes in them may belong elsewhere."))
+    if count[NONE]:
+        sentences.append(
+            _(
+                "Where the notes did not fall into clear groups, they were left together, "
+                "one theme per question, for the facilitators to sort."
+            )
         )
-    return (
-        f"The number of themes, {g.k}, was the one between {lo} and {hi} that separated the "
-        f"notes best (silhouette score {g.silhouette:.2f}, on a scale from -1 to 1) among "
-        f"splits that left every theme at least {MIN_THEME_SIZE} notes."
-    )
+    if count[SORTED]:
+        sentences.append(_("The facilitators sorted the notes into themes themselves."))
+    return sentences
 
 
-def _group_list(groups: Sequence[Grouping]) -> str:
-    items = []
-    for g in groups:
-        name = "notes without a question" if g.question_id is None else f"question {g.question_id}"
-        how = {
-            "given": "number set by the facilitator",
-            "too few": "too few notes to split",
-            "no split": f"no split with themes of {MIN_THEME_SIZE} or more notes",
-            "silhouette": f"chosen by silhouette, {g.silhouette or 0:.2f}",
-        }[g.chosen_by]
-        items.append(f"{name}, {_plural(g.n_notes, 'note')} in {_plural(g.k, 'theme')} ({how})")
-    return "; ".join(items)
+def describe_stored(themes: dict) -> str:
+    """The same account from the themes as saved (``WorkshopReport.themes``), in the language
+    active now: a report is worded in its own language, whoever found the themes.
+
+    A question counts by its themes as they stand: a theme still "no clear grouping" leaves
+    its notes unsorted; one made or renamed by the facilitators has no confidence (None), and
+    a question whose themes all have none was sorted by them."""
+    groups = [_stored_grouping(found) for found in themes.get("questions", {}).values()]
+    if themes.get("given"):
+        groups = [dataclasses.replace(g, chosen_by="given") for g in groups]
+    return describe_method(groups, n_ignored=themes.get("blank_notes", 0))
+
+
+def _stored_grouping(found: list[dict]) -> Grouping:
+    levels = {t.get("confidence") for t in found}
+    if NONE in levels:
+        level = NONE
+    elif LOOSE in levels:
+        level = LOOSE
+    elif CLEAR in levels:
+        level = CLEAR
+    else:
+        level = SORTED
+    n_notes = sum(len(t.get("note_ids", ())) for t in found)
+    return Grouping(None, n_notes, n_notes, len(found), "stored", confidence=level)
+
+
+def confidence_label(level: str | None) -> str:
+    """The confidence as the board shows it beside "Suggested"."""
+    return {
+        CLEAR: _("clear"),
+        LOOSE: _("loose"),
+        NONE: _("no clear grouping"),
+    }.get(level or "", "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import theme_views, views
 
 app_name = "reports"
 
@@ -15,6 +15,6 @@ urlpatterns = [
         name="download_version",
     ),
     path("<slug:slug>/download/<str:fmt>/", views.download, name="download"),
-    path("<slug:slug>/themes/", views.themes, name="themes"),
-    path("<slug:slug>/themes/find/", views.find_themes, name="find_themes"),
+    path("<slug:slug>/themes/", theme_views.themes, name="themes"),
+    path("<slug:slug>/themes/find/", theme_views.find_themes, name="find_themes"),
 ]

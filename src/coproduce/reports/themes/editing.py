@@ -76,8 +76,25 @@ def rename(themes: Sequence[Theme], theme_id: ThemeId, label: str) -> list[Theme
     validate(themes)
     i = _index(themes, theme_id)
     out = list(themes)
-    out[i] = dataclasses.replace(themes[i], label=_clean_label(label))
+    # named by the facilitator, it is theirs now rather than the machine's suggestion
+    out[i] = dataclasses.replace(themes[i], label=_clean_label(label), confidence=None)
     return out
+
+
+def new_theme(themes: Sequence[Theme], note_id: NoteId, label: str) -> list[Theme]:
+    """Take a note out of its theme into a new theme placed last (the board's "new theme").
+
+    A note that was alone in its theme takes that theme along: it is renamed and moved last,
+    since a theme cannot be left empty.
+    """
+    validate(themes)
+    i = _owner(themes, note_id)
+    source = themes[i]
+    if source.size == 1:
+        renamed = rename(themes, source.id, label)
+        return [t for t in renamed if t.id != source.id] + [renamed[i]]
+    split_off = split(themes, source.id, [note_id], label=label)
+    return [t for t in split_off if t.id != split_off[i + 1].id] + [split_off[i + 1]]
 
 
 def merge(themes: Sequence[Theme], into: ThemeId, other: ThemeId) -> list[Theme]:
@@ -193,7 +210,8 @@ def relabel(
             fresh = _refresh(themes, members, texts, n_terms)
             for k in set(targets) & set(members):
                 ordered, terms = fresh[k]
-                label = themes[k].label if keep_label else label_for(terms, themes[k].id)
+                central = texts[ordered[0]]
+                label = themes[k].label if keep_label else label_for(central, themes[k].id)
                 out[k] = dataclasses.replace(
                     themes[k], label=label, note_ids=ordered, example_id=ordered[0], terms=terms
                 )

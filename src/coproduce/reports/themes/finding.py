@@ -17,11 +17,14 @@ module (e.g. from Django models or views) costs next to nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import confidence, phrases
+from .confidence import NONE
 from .model import (
     Grouping,
     Note,
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 
+# The name of the column for notes without a question, when the caller gives none.
+NO_QUESTION = "Notes without a question"
 MIN_THEMES = 2
 MAX_THEMES = 8
 LABEL_TERMS = 3
@@ -77,6 +82,7 @@ def find_themes(
     n_themes: int | None = None,
     by_question: bool = False,
     n_terms: int = LABEL_TERMS,
+    question_names: Mapping[QuestionId | None, str] | None = None,
 ) -> Theming:
     """Group notes into themes, largest first.
 
@@ -84,6 +90,11 @@ def find_themes(
     silhouette; ``by_question`` themes each question's notes separately. Blank notes are
     left out and listed in ``ignored_ids``. Raises ThemeError on malformed notes or
     duplicate ids.
+
+    When the number of themes is chosen here and the notes show no clear grouping (see
+    `confidence`), the notes are not forced into themes: they come back as one theme per
+    question, named from ``question_names`` (else the question's id), so the facilitator
+    starts from the questions rather than from groups that mean nothing.
     """
     if n_themes is not None and not _positive_int(n_themes):
         raise ThemeError(f"n_themes must be a positive integer, not {n_themes!r}")
@@ -92,7 +103,7 @@ def find_themes(
     check_n_terms(n_terms)
     all_notes = read_notes(notes)
     with one_thread():
-        return _find_themes(all_notes, seed, n_themes, by_question, n_terms)
+        return _find_themes(all_notes, seed, n_themes, by_question, n_terms, question_names or {})
 
 
 def _positive_int(value: object) -> bool:
@@ -117,7 +128,12 @@ def one_thread() -> Any:
 
 
 def _find_themes(
-    all_notes: list[Note], seed: int, n_themes: int | None, by_question: bool, n_terms: int
+    all_notes: list[Note],
+    seed: int,
+    n_themes: int | None,
+    by_question: bool,
+    n_terms: int,
+    names: Mapping[QuestionId | None, str],
 ) -> Theming:
     ignored = sorted((n.id for n in all_notes if is_blank(n.text)), key=id_key)
     kept = _canonical(n for n in all_notes if not is_blank(n.text))
@@ -125,6 +141,10 @@ def _find_themes(
     groups: list[Grouping] = []
     for question_id, group in _question_groups(kept, by_question):
         new, grouping = _theme_group(group, seed, n_themes, n_terms, question_id, len(themes))
+        if n_themes is None and grouping.confidence == NONE and len(new) > 1:
+            new = _by_question(group, len(themes), names)
+        elif n_themes is None and grouping.confidence == NONE:
+            new = [_as_question(t, names) for t in new]
         themes.extend(new)
         groups.append(grouping)
     return Theming(themes, ignored, seed, tuple(groups), by_question=by_question)
@@ -156,7 +176,7 @@ def _theme_group(
 ) -> tuple[list[Theme], Grouping]:
     corpus = Corpus.of([n.text for n in notes])
     x = features(corpus)
-    labels, grouping = _cluster(x, seed, n_themes, question_id)
+    labels, grouping = _cluster(corpus, x, seed, n_themes, question_id)
     members: dict[int, list[int]] = {}
     for row, label in enumerate(labels):
         members.setdefault(int(label), []).append(row)
@@ -169,19 +189,43 @@ def _theme_group(
     terms = top_terms(corpus, classes, n_terms)
     themes = []
     for index, rows in enumerate(clusters):
-        ordered = [notes[r].id for r in centrality_order(x, rows)]
+        central = centrality_order(x, rows)
+        ordered = [notes[r].id for r in central]
         theme_id = first_id + index + 1
         themes.append(
             Theme(
                 id=theme_id,
-                label=label_for(terms[index], theme_id),
+                label=label_for(notes[central[0]].text, theme_id),
                 note_ids=tuple(ordered),
                 example_id=ordered[0],
                 terms=tuple(terms[index]),
                 question_id=question_id,
+                confidence=grouping.confidence,
             )
         )
     return themes, grouping
+
+
+def _by_question(notes: list[Note], first_id: int, names: Mapping) -> list[Theme]:
+    """One theme per question, in question order, notes in their canonical order."""
+    themes = []
+    for index, (question_id, group) in enumerate(_question_groups(notes, by_question=True)):
+        ids = tuple(n.id for n in group)
+        themes.append(
+            _as_question(
+                Theme(id=first_id + index + 1, label="", note_ids=ids, example_id=ids[0]),
+                names,
+                question_id,
+            )
+        )
+    return themes
+
+
+def _as_question(theme: Theme, names: Mapping, question_id: Any = ...) -> Theme:
+    """The theme as a column for its question's notes, named by the question."""
+    qid = theme.question_id if question_id is ... else question_id
+    name = names.get(qid) or (NO_QUESTION if qid is None else str(qid))
+    return dataclasses.replace(theme, label=name, question_id=qid, confidence=NONE)
 
 
 def _canonical(notes: Iterable[Note]) -> list[Note]:
@@ -359,11 +403,26 @@ def _best_k(points: np.ndarray, ks: range, seed: int) -> tuple[np.ndarray, float
 
 
 def _cluster(
-    x: csr_matrix, seed: int, n_themes: int | None, question_id: QuestionId | None
+    corpus: Corpus, x: csr_matrix, seed: int, n_themes: int | None, question_id: QuestionId | None
 ) -> tuple[list[int], Grouping]:
     """Cluster labels in canonical row order, and what was done to get them."""
-    n = x.shape[0]
     points = _reduce(x, seed)
+    labels, grouping = _split(x, points, seed, n_themes, question_id)
+    if grouping.k < 2:
+        return labels, grouping
+    found = contrast(corpus, points, labels, grouping.k, seed)
+    sure = dataclasses.replace(grouping, contrast=found, confidence=confidence.level(found))
+    return labels, sure
+
+
+def _split(
+    x: csr_matrix,
+    points: np.ndarray,
+    seed: int,
+    n_themes: int | None,
+    question_id: QuestionId | None,
+) -> tuple[list[int], Grouping]:
+    n = x.shape[0]
     distinct = _n_distinct(points)
     dims = points.shape[1] if points.shape[1] < x.shape[1] else None  # None: no SVD
     base = {"question_id": question_id, "n_notes": n, "n_distinct": distinct, "dims": dims}
@@ -461,7 +520,39 @@ def _chain_cjk(picked: list[tuple[str, float]], name: str, score: float) -> None
         return
 
 
-def label_for(terms: Sequence[str], theme_id: ThemeId) -> str:
-    """The automatic label: the top terms, or "Theme n" for a theme without any (its notes
-    were all stop words). It is stored with the theme and the facilitator may rename it."""
-    return ", ".join(terms) if terms else f"Theme {theme_id}"
+def label_for(central_text: str, theme_id: ThemeId) -> str:
+    """The automatic label: a phrase from the theme's most central note, or "Theme n" for a
+    note with nothing to say. It is stored with the theme and the facilitator may rename it."""
+    return phrases.phrase(central_text) if not is_blank(central_text) else f"Theme {theme_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Confidence: the grouping against the same notes with their words shuffled
+
+
+def contrast(
+    corpus: Corpus, points: np.ndarray, labels: Sequence[int], k: int, seed: int
+) -> float | None:
+    """Silhouette of ``labels`` over the mean silhouette of k groups of shuffled notes."""
+    import numpy as np
+
+    rows = confidence.sample(len(corpus.words), seed)
+    chosen = np.asarray(labels)[rows]
+    if k < 2 or len(set(chosen.tolist())) < 2:
+        return None
+    real = _silhouette(_distances(points[rows]), chosen)
+    words = [corpus.words[r] for r in rows]
+    nulls = [
+        _shuffled_silhouette(confidence.shuffled(words, seed + run), k, seed)
+        for run in range(confidence.NULL_RUNS)
+    ]
+    return confidence.ratio(real, nulls)
+
+
+def _shuffled_silhouette(words: list[list[str]], k: int, seed: int) -> float:
+    points = _reduce(features(Corpus([" ".join(w) for w in words], words, [])), seed)
+    k = min(k, _n_distinct(points))
+    labels = _kmeans(points, k, seed) if k > 1 else None
+    if labels is None or len(set(labels.tolist())) < 2:
+        return 0.0
+    return _silhouette(_distances(points), labels)

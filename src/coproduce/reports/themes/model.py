@@ -49,6 +49,9 @@ class Theme:
     example_id: NoteId
     terms: tuple[str, ...] = ()
     question_id: QuestionId | None = None
+    # How sure the machine is of this group ("clear", "loose", "none"); None once it is the
+    # facilitator's own (made or renamed by them), which the board shows without a badge.
+    confidence: str | None = None
 
     @property
     def size(self) -> int:
@@ -63,6 +66,7 @@ class Theme:
             "example_id": self.example_id,
             "terms": list(self.terms),
             "question_id": self.question_id,
+            "confidence": self.confidence,
         }
 
     @classmethod
@@ -74,6 +78,7 @@ class Theme:
             example_id=data["example_id"],
             terms=tuple(data.get("terms", ())),
             question_id=data.get("question_id"),
+            confidence=data.get("confidence"),
         )
 
 
@@ -89,6 +94,9 @@ class Grouping:
     silhouette: float | None = None
     dims: int | None = None
     k_range: tuple[int, int] | None = None
+    # "clear", "loose" or "none" (see `confidence`), and the measure it was read from
+    confidence: str = "none"
+    contrast: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,121 @@
+// The themes page's affinity board: drag a note card onto another theme's column (or "A new
+// theme"), or use the card's "Move to" form (keyboard, phone). Every change is one of the
+// page's own forms, sent in the background; the board is replaced by the answer and what
+// changed is read out. Without this file the forms post and the page reloads as usual.
+(() => {
+  const board = () => document.getElementById("theme-board");
+  const status = () => document.getElementById("board-status");
+
+  // No usable answer: the change may or may not have been saved, so show the board as it is.
+  function showBoardAsItIs() {
+    window.location.reload();
+  }
+
+  function focusAfter(form) {
+    // Keep the keyboard where it was: the same note's "Move to", or the same theme's tools.
+    const note = form.elements.note && form.elements.note.value;
+    const theme = form.elements.theme && form.elements.theme.value;
+    const question = form.elements.question.value;
+    let target = null;
+    if (note) target = board().querySelector(`#to-${CSS.escape(note)}`);
+    if (!target && theme) {
+      target = board().querySelector(`#theme-${CSS.escape(question)}-${CSS.escape(theme)}-name`);
+    }
+    if (target) {
+      if (!target.matches("select, input, button")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  }
+
+  // `submitter`: the button pressed, whose name and value the form needs ("Earlier" and
+  // "Later" share one form and differ only by their button).
+  async function send(form, submitter) {
+    let response;
+    try {
+      response = await fetch(form.action || window.location.pathname, {
+        method: "POST",
+        body: new FormData(form, submitter || null),
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      });
+    } catch (error) {
+      showBoardAsItIs();
+      return;
+    }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const answer = response.ok && page.getElementById("theme-board");
+    if (!answer) {
+      showBoardAsItIs();
+      return;
+    }
+    board().innerHTML = answer.innerHTML;
+    showDropZones();
+    const said = page.querySelector(".messages");
+    status().textContent = said ? said.textContent.trim().replace(/\s+/g, " ") : "";
+    focusAfter(form);
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches("#theme-board .board-form")) return;
+    event.preventDefault();
+    send(form, event.submitter);
+  });
+
+  // The "A new theme" columns only work by dragging, so they show only with this file.
+  function showDropZones() {
+    board().querySelectorAll(".board-new").forEach((el) => el.removeAttribute("hidden"));
+  }
+
+  let dragged = null;
+
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest && event.target.closest(".note-card");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.note);
+  });
+
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".drop-target").forEach((el) => el.classList.remove("drop-target"));
+  });
+
+  function dropZone(event) {
+    const zone = event.target.closest && event.target.closest("[data-drop-theme]");
+    if (!zone || !dragged || zone.dataset.question !== dragged.dataset.question) return null;
+    return zone;
+  }
+
+  document.addEventListener("dragover", (event) => {
+    const zone = dropZone(event);
+    if (!zone) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    document.querySelectorAll(".drop-target").forEach((el) => {
+      if (el !== zone) el.classList.remove("drop-target");
+    });
+    zone.classList.add("drop-target");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const zone = dropZone(event);
+    if (!zone) return;
+    event.preventDefault();
+    const form = dragged.querySelector("form.move-card");
+    const to = zone.dataset.dropTheme;
+    const choice = form && [...form.elements.to.options].find((o) => o.value === to);
+    if (!choice) return; // dropped back on its own theme
+    form.elements.to.value = to;
+    send(form);
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showDropZones);
+  } else {
+    showDropZones();
+  }
+})();
