@@ -5,6 +5,7 @@ Every chart carries a <title> and <desc>, and the page shows the same numbers in
 beside it, so nobody has to read values off the picture.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -91,11 +92,16 @@ def scatter(
     chart_id: str = "scatter",
     size: int = 360,
     max_points: int = 2000,
+    marked: tuple[float, float] | None = None,
+    marked_label: str = "",
+    label_series: bool = False,
 ) -> str:
     """Points on a plane, coloured by series (None: grey, in no series), with a legend.
 
     Large maps are thinned to `max_points` (every n-th point, so the picture is the same each
-    time); the description should carry the real numbers.
+    time); the description should carry the real numbers. `marked` rings one point (the
+    reader's own) and writes `marked_label` beside it; `label_series` writes each series'
+    name at the middle of its points, so the picture reads without the legend's colours.
     """
     step = max(1, -(-len(points) // max_points))
     shown = points[::step]
@@ -116,7 +122,8 @@ def scatter(
         f'<rect x="0.5" y="0.5" width="{size - 1}" height="{size - 1}" fill="#ffffff" '
         f'stroke="#d1d5db"/>',
     ]
-    radius = 4 if len(shown) < 200 else 2.5
+    # Dots grow with the picture, so a projected map reads from the back of the room.
+    radius = round((4 if len(shown) < 200 else 2.5) * size / 360, 1)
     for x, y, series in shown:
         px = margin + plot / 2 + (x - cx) / span * plot
         py = margin + plot / 2 - (y - cy) / span * plot
@@ -124,10 +131,90 @@ def scatter(
         parts.append(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{radius}" fill="{colour}" fill-opacity="0.8"/>'
         )
+
+    def place(x: float, y: float) -> tuple[float, float]:
+        return margin + plot / 2 + (x - cx) / span * plot, margin + plot / 2 - (
+            y - cy
+        ) / span * plot
+
+    if label_series:
+        parts += _series_labels(shown, series_names, place, size)
+    if marked is not None:
+        parts += _marker(*place(*marked), marked_label, size)
     for index, name in enumerate(series_names):
         x, y = 6 + (index % 3) * (size // 3), size + 16 + 20 * (index // 3)
         colour = PALETTE[index % len(PALETTE)]
         parts.append(f'<circle cx="{x + 6}" cy="{y - 4}" r="6" fill="{colour}"/>')
         parts.append(f'<text x="{x + 16}" y="{y}" fill="#1f2937">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _series_labels(
+    shown: list[tuple[float, float, int | None]],
+    series_names: list[str],
+    place: Callable[[float, float], tuple[float, float]],
+    size: int,
+) -> list[str]:
+    """Each series' name in a white box just above its highest dot (below its lowest when
+    there is no room above), kept inside the frame: the picture reads without colours."""
+    parts = []
+    for index, name in enumerate(series_names):
+        mine = [place(x, y) for x, y, series in shown if series == index]
+        if not mine:
+            continue
+        middle = sum(px for px, _ in mine) / len(mine)
+        highest, lowest = min(py for _, py in mine), max(py for _, py in mine)
+        width, height = 16 + 9 * len(name), 24
+        x = min(max(middle - width / 2, 2), size - width - 2)
+        y = (
+            highest - 8 - height
+            if highest - 8 - height >= 2
+            else min(lowest + 8, size - height - 2)
+        )
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width}" height="{height}" rx="4" '
+            f'fill="#ffffff" fill-opacity="0.9" stroke="{colour}" stroke-width="2"/>'
+            f'<text x="{x + width / 2:.1f}" y="{y + 17:.1f}" text-anchor="middle" '
+            f'font-weight="bold" font-size="15" fill="#111827">{escape(name)}</text>'
+        )
+    return parts
+
+
+def _marker(px: float, py: float, label: str, size: int) -> list[str]:
+    """A black ring round one dot (the reader's own) and its label beside it, on the side
+    with more room."""
+    anchor, dx = ("end", -14) if px > size / 2 else ("start", 14)
+    return [
+        f'<circle class="marked" cx="{px:.1f}" cy="{py:.1f}" r="9" fill="none" stroke="#000000" '
+        f'stroke-width="3"/>',
+        f'<text class="marked-label" x="{px + dx:.1f}" y="{py + 5:.1f}" text-anchor="{anchor}" '
+        f'font-size="14" font-weight="bold" fill="#000000" stroke="#ffffff" stroke-width="3" '
+        f'paint-order="stroke">{escape(label)}</text>',
+    ]
+
+
+# Agree, disagree, pass: at least 3:1 against white (WCAG 1.4.11), told apart by order too.
+SHARE_COLOURS = {"agree": "#15803d", "disagree": "#b91c1c", "pass": "#6b7280"}
+
+
+def stacked_bar(shares: list[tuple[str, float]], *, width: int = 200, height: int = 12) -> str:
+    """One bar split by shares that add up to 1 (e.g. agree, disagree, pass). Decorative: the
+    page writes the per cents beside it, so screen readers skip the picture."""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="stacked-bar" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" aria-hidden="true" focusable="false">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f3f4f6"/>',
+    ]
+    x = 0.0
+    for kind, share in shares:
+        length = width * max(share, 0.0)
+        if length > 0:
+            parts.append(
+                f'<rect x="{x:.1f}" y="0" width="{length:.1f}" height="{height}" '
+                f'fill="{SHARE_COLOURS.get(kind, PALETTE[-1])}"/>'
+            )
+        x += length
     parts.append("</svg>")
     return "".join(parts)

@@ -7,7 +7,12 @@ map's findings, participation figures, and the conclusions. Each section may car
 organisers' own Markdown text; a section without data says what is missing.
 """
 
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coproduce.core.glossary import figure
 
 from .document import (
     BarChartSpec,
@@ -15,13 +20,17 @@ from .document import (
     Document,
     Figure,
     KeyValueTable,
+    Labels,
     Markdown,
+    Photo,
     Quote,
     ScatterSpec,
     Section,
     Table,
 )
 from .gather import ReportData
+from .theme_method import describe_stored
+from .themes import NONE
 
 SECTION_KEYS = ["summary", "cafe", "opinion", "participation", "conclusions"]
 
@@ -47,17 +56,58 @@ def build(data: ReportData, texts: dict[str, str], themes: dict) -> Document:
         _conclusions(data, titles["conclusions"], texts.get("conclusions")),
     ]
     starts = workshop.starts_at.astimezone(workshop.tz)
+    # The date in the active language's own form ("26 de noviembre de 2018"), never strftime's
+    # English month names.
     subtitle = " · ".join(
         part
-        for part in (workshop.coalition.name, starts.strftime("%d %B %Y"), workshop.venue)
+        for part in (
+            workshop.coalition.name,
+            date_format(starts, "DATE_FORMAT"),
+            workshop.venue,
+        )
         if part
     )
     return Document(
         title=workshop.title,
         subtitle=subtitle,
+        language=translation.get_language() or "en",
         sections=tuple(sections),
         footer=_("Made with Coproduce from what happened at the workshop."),
+        labels=labels(),
     )
+
+
+def labels() -> Labels:
+    """The words the renderers write themselves, in the active language."""
+    return Labels(
+        page_number=_("Page {page} of {pages}"),
+        field=_("Field"),
+        value=_("Value"),
+        category=_("Category"),
+        group=_("Group"),
+        no_group=_("No group"),
+        points=_("People"),
+        contents=_("Contents"),
+        photo=_("Photo"),
+    )
+
+
+def _label(key: str) -> str:
+    return str(figure(key).label)
+
+
+def _means(key: str) -> str:
+    return str(figure(key).means)
+
+
+def _agenda_line(title: str, minutes: int, speaker: str) -> str:
+    if speaker:
+        return _("%(title)s (%(n)s min, %(speaker)s)") % {
+            "title": title,
+            "n": minutes,
+            "speaker": speaker,
+        }
+    return _("%(title)s (%(n)s min)") % {"title": title, "n": minutes}
 
 
 def _text_blocks(text: str) -> tuple:
@@ -67,18 +117,20 @@ def _text_blocks(text: str) -> tuple:
 def _summary(data: ReportData, heading: str, text: str) -> Section:
     w = data.workshop
     method = "\n\n".join(part for part in (w.summary, w.methodology) if part)
-    agenda = "\n".join(
-        f"{title} ({minutes} min{', ' + speaker if speaker else ''})"
-        for title, _kind, minutes, speaker in data.agenda
-    )
-    rows = (
-        (_("Title of the workshop"), w.title),
-        (_("Organisers"), ", ".join(data.organisers)),
-        (_("Speakers and facilitators"), ", ".join(data.speakers_and_facilitators)),
-        (_("Participants"), str(data.attended or data.registered)),
-        (_("Summary and methodology"), method),
-        (_("Desired outcomes"), "\n".join(data.desired_outcomes)),
-        (_("Organisation of the session"), agenda),
+    agenda = "\n".join(_agenda_line(title, mins, who) for title, _k, mins, who in data.agenda)
+    participants = data.attended or data.registered
+    rows = tuple(
+        (key, value)
+        for key, value in (
+            (_("Title of the workshop"), w.title),
+            (_("Organisers"), ", ".join(data.organisers)),
+            (_("Speakers and facilitators"), ", ".join(data.speakers_and_facilitators)),
+            (_("Participants"), str(participants) if participants else ""),
+            (_("Summary and methodology"), method),
+            (_("Desired outcomes"), "\n".join(data.desired_outcomes)),
+            (_("Organisation of the session"), agenda),
+        )
+        if value.strip()  # a row with nothing to say is left out, not printed blank
     )
     blocks = (KeyValueTable(rows=rows),) + _text_blocks(text)
     if data.questions:
@@ -102,7 +154,7 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> Section:
         return Section(
             key="cafe",
             heading=heading,
-            blocks=_text_blocks(text),
+            blocks=_text_blocks(text) + _photos(data),
             note=_("No table notes were written in this World Café."),
         )
     notes = {n.id: n for n in data.cafe.notes}
@@ -116,14 +168,13 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> Section:
         if not found:
             continue
         blocks.append(Markdown(f"### {label + ': ' if label else ''}{_md_escape(question)}"))
+        # A question whose notes fell into no clear groups has one column, named by the
+        # question itself: its notes go straight under the question, not under its name again.
+        unsorted = len(found) == 1 and found[0].get("confidence") == NONE
         for ordinal, theme in enumerate(found, start=1):
             supporting = [notes[n] for n in theme["note_ids"] if n in notes]
-            blocks.append(
-                Markdown(
-                    f"#### {ordinal}. {_md_escape(theme['label'])} "
-                    + _("(%(n)s notes)") % {"n": len(supporting)}
-                )
-            )
+            if not unsorted:
+                blocks.append(Markdown(_theme_heading(ordinal, theme["label"], len(supporting))))
             blocks.extend(
                 Quote(
                     note.text,
@@ -131,21 +182,44 @@ def _cafe(data: ReportData, heading: str, text: str, themes: dict) -> Section:
                 )
                 for note in supporting
             )
-    method = themes.get("method")
-    how = _("How the themes were found:")
-    if method:
-        edited = (
-            _(
-                " The facilitators then reviewed the themes: renaming, merging, splitting "
-                "and moving notes."
+    if by_question:
+        how = _("How the themes were found:")
+        account = [describe_stored(themes)]
+        if themes.get("edited"):
+            account.append(
+                _(
+                    "The facilitators then reviewed the themes: renaming, merging, splitting "
+                    "and moving notes."
+                )
             )
-            if themes.get("edited")
-            else ""
-        )
-        blocks.append(Markdown(f"*{_md_escape(how)}* {_md_escape(method)}{edited}"))
-    elif not by_question:
+        blocks.append(Markdown(f"*{_md_escape(how)}* {_md_escape(' '.join(account))}"))
+    else:
         blocks.append(Markdown(_("The table notes have not been grouped into themes yet.")))
-    return Section(key="cafe", heading=heading, blocks=tuple(blocks))
+    return Section(key="cafe", heading=heading, blocks=tuple(blocks) + _photos(data))
+
+
+def _theme_heading(ordinal: int, label: str, n_notes: int) -> str:
+    count = ngettext("(%(n)s note)", "(%(n)s notes)", n_notes) % {"n": n_notes}
+    return f"#### {ordinal}. {_md_escape(label)} {count}"
+
+
+def _photos(data: ReportData) -> tuple:
+    pictures = data.cafe.pictures if data.cafe else []
+    if not pictures:
+        return ()
+    blocks: tuple = (Markdown("### " + _md_escape(_("Photos of the tablecloths"))),)
+    for picture in pictures:
+        where = _("%(table)s, round %(round)s") % {"table": picture.table, "round": picture.round}
+        alt = _("Photo of the tablecloth at %(where)s") % {"where": where}
+        blocks += (
+            Photo(
+                image=picture.image,
+                media_type="image/jpeg",
+                alt=f"{alt}. {picture.text}" if picture.text else alt,
+                caption=where,
+            ),
+        )
+    return blocks
 
 
 def _opinion(data: ReportData, heading: str, text: str) -> Section:
@@ -183,7 +257,7 @@ def _opinion(data: ReportData, heading: str, text: str) -> Section:
         blocks.append(Markdown(f"### {group['name']} ({group['size']})"))
         blocks.append(
             Table(
-                header=(_("Statement"), _("View"), _("In the group"), _("Everyone else")),
+                header=(_("Statement"), _("View"), _label("in_group"), _label("everyone_else")),
                 rows=tuple(
                     (
                         r["statement"].text if r["statement"] else "",
@@ -194,6 +268,8 @@ def _opinion(data: ReportData, heading: str, text: str) -> Section:
                     for r in group["representative"]
                 ),
                 numeric_columns=(2, 3),
+                caption=_("%(in_group)s: %(means)s")
+                % {"in_group": _label("in_group"), "means": _means("in_group")},
             )
         )
     shared = [
@@ -206,6 +282,7 @@ def _opinion(data: ReportData, heading: str, text: str) -> Section:
         blocks.append(BulletList(items=tuple(shared)))
     if view["divisive"]:
         blocks.append(Markdown("### " + _("Where the groups differ most")))
+        blocks.append(Markdown(_md_escape(f"{_label('net_agreement')}: {_means('net_agreement')}")))
         blocks.append(
             BulletList(
                 items=tuple(
@@ -245,32 +322,16 @@ def _opinion(data: ReportData, heading: str, text: str) -> Section:
 def _participation(data: ReportData, heading: str, text: str) -> Section:
     blocks = list(_text_blocks(text))
     if data.sectors:
-        blocks.append(
-            Figure(
-                chart=BarChartSpec(
-                    title=_("Participants by sector"),
-                    description="; ".join(
-                        f"{c.label}: {c.registered} / {c.attended}" for c in data.sectors
-                    ),
-                    categories=tuple(c.label for c in data.sectors),
-                    series=(
-                        (_("Registered"), tuple(c.registered for c in data.sectors)),
-                        (_("Attended"), tuple(c.attended for c in data.sectors)),
-                    ),
-                ),
-                caption=_("Participants by sector: registered and attended."),
-                alt="; ".join(
-                    f"{c.label}: {c.registered} registered, {c.attended} attended"
-                    for c in data.sectors
-                ),
-            )
-        )
+        blocks.append(_sector_chart(data))
     funnel = data.funnel
     steps = [
-        (_("Registered"), funnel.get("registered", 0)),
-        (_("Attended"), funnel.get("attended", 0)),
-        (_("Voted"), funnel.get("voted", 0)),
-        (_("Wrote"), funnel.get("wrote", 0)),
+        (_label(key), funnel.get(step, 0))
+        for key, step in (
+            ("registered", "registered"),
+            ("attended", "attended"),
+            ("registered_voted", "voted"),
+            ("registered_wrote", "wrote"),
+        )
     ]
     blocks.append(
         Figure(
@@ -281,50 +342,69 @@ def _participation(data: ReportData, heading: str, text: str) -> Section:
                 series=((_("People"), tuple(n for _name, n in steps)),),
             ),
             caption=_(
-                "How far people went in taking part: registered, attended, voted in the "
-                "opinion map, wrote a note or statement."
+                "How far the people who registered went in taking part: attended, voted on "
+                "the opinion map, wrote a note or a statement."
             ),
             alt="; ".join(f"{name}: {n}" for name, n in steps),
         )
     )
-    if data.cafe and data.cafe.new_people_met:
-        met = data.cafe.new_people_met
-        counts: dict[int, int] = {}
-        for n in met:
-            counts[n] = counts.get(n, 0) + 1
-        blocks.append(
-            Figure(
-                chart=BarChartSpec(
-                    title=_("New people met at the tables"),
-                    description=_("How many participants met each number of different people"),
-                    categories=tuple(_("%(n)s people") % {"n": n} for n in sorted(counts)),
-                    series=((_("Participants"), tuple(counts[n] for n in sorted(counts))),),
-                ),
-                caption=_("Different people each participant met across the rounds (median %(m)s).")
-                % {"m": met[len(met) // 2]},
-                alt="; ".join(
-                    _("%(p)s met %(n)s") % {"p": counts[n], "n": n} for n in sorted(counts)
-                ),
-            )
+    blocks.append(
+        Table(
+            header=(_("Figure"), _("Number"), _("What it means")),
+            rows=tuple((_label(key), value, _means(key)) for key, value in figures(data)),
+            caption=_("Participation in figures"),
+            numeric_columns=(1,),
         )
-    figures = [
-        (_("Registered"), str(data.registered)),
-        (_("Attended"), str(data.attended)),
-    ]
-    if data.cafe:
-        figures += [
-            (_("Table notes written"), str(len(data.cafe.notes))),
-            (_("Photos of tablecloths"), str(data.cafe.photos)),
+    )
+    return Section(key="participation", heading=heading, blocks=tuple(blocks))
+
+
+def _sector_chart(data: ReportData) -> Figure:
+    registered, attended = _label("registered"), _label("attended")
+    return Figure(
+        chart=BarChartSpec(
+            title=_("Participants by sector"),
+            description="; ".join(
+                f"{c.label}: {registered} {c.registered}, {attended} {c.attended}"
+                for c in data.sectors
+            ),
+            categories=tuple(c.label for c in data.sectors),
+            series=(
+                (registered, tuple(c.registered for c in data.sectors)),
+                (attended, tuple(c.attended for c in data.sectors)),
+            ),
+        ),
+        caption=_("Participants by sector: registered and attended."),
+        alt="; ".join(
+            f"{c.label}: {registered} {c.registered}, {attended} {c.attended}" for c in data.sectors
+        ),
+    )
+
+
+def figures(data: ReportData) -> list[tuple[str, str]]:
+    """The report's figures as (glossary key, number as shown): the same keys, and numbers,
+    as the workshop and map pages show."""
+    rows = [("registered", str(data.registered)), ("attended", str(data.attended))]
+    if data.conversation:
+        rows += [
+            ("registered_voted", str(data.funnel.get("voted", 0))),
+            ("registered_wrote", str(data.funnel.get("wrote", 0))),
         ]
+    if data.cafe:
+        rows += [("table_notes", str(len(data.cafe.notes))), ("photos", str(data.cafe.photos))]
+        met = data.cafe.new_people_met
+        if met:
+            # the middle value: one number that says how mixed the tables were, where a chart
+            # of how many met how many shows a single bar when everyone met the same number
+            rows.append(("people_met", str(met[len(met) // 2])))
     if data.conversation:
         f = data.conversation.figures
-        figures += [
-            (_("Votes cast"), str(f["votes"])),
-            (_("Voters"), str(f["voters"])),
-            (_("Statements"), str(f["statements"])),
+        rows += [
+            ("voters", str(f["voters"])),
+            ("votes", str(f["votes"])),
+            ("statements", str(f["statements"])),
         ]
-    blocks.append(KeyValueTable(rows=tuple(figures), caption=_("Participation in figures")))
-    return Section(key="participation", heading=heading, blocks=tuple(blocks))
+    return rows
 
 
 def _conclusions(data: ReportData, heading: str, text: str | None) -> Section:

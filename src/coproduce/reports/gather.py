@@ -18,6 +18,7 @@ from coproduce.workshops.models import Registration, Workshop
 from coproduce.workshops.selectors import sector_counts
 
 from .models import WorkshopReport
+from .photos import downscaled
 
 
 @dataclass
@@ -30,6 +31,14 @@ class CafeNote:
 
 
 @dataclass
+class CafePhoto:
+    image: bytes  # JPEG, downscaled for print
+    table: str
+    round: int
+    text: str  # what the table also typed with it, if anything
+
+
+@dataclass
 class CafeData:
     title: str
     rounds: int
@@ -37,6 +46,7 @@ class CafeData:
     notes: list[CafeNote]
     photos: int
     new_people_met: list[int]  # per participant: different people met at the tables
+    pictures: list[CafePhoto] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +126,11 @@ def _cafe(workshop: Workshop) -> CafeData | None:
         ],
         photos=notes.exclude(photo="").count(),
         new_people_met=new_people_met(cafe),
+        pictures=[
+            CafePhoto(image, n.table.name, n.round_number, n.text.strip())
+            for n in notes.exclude(photo="")
+            if (image := downscaled(n.photo)) is not None
+        ],
     )
 
 

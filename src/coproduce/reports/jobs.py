@@ -24,6 +24,8 @@ def render_job(job, progress) -> dict:
     progress(0.05, _("Grouping the table notes into themes"))
     services.ensure_themes(services.report_for(workshop))
     progress(0.1, _("Gathering what happened"))
+    # The worker runs in the language of whoever asked: a draft is written in it, a published
+    # version in its own (see rendering.language_of).
     content = render(workshop, version, fmt, progress=progress)
     chosen = FORMATS[fmt]
     suffix = f"-v{version.number}" if version and not version.is_draft else ""

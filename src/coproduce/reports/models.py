@@ -46,6 +46,14 @@ class ReportVersion(models.Model):
     visibility = models.CharField(
         _("who can read it"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # The language the report's own words are published in; its pages and files read in it
+    # whatever language the reader's browser asks for.
+    language = models.CharField(
+        _("language of the report"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     # What the published edition showed, frozen, so old versions stay readable as they were.
     snapshot_html = models.TextField(blank=True)
     created_by = models.ForeignKey(

@@ -2,7 +2,12 @@
 
 The document itself (its model and renderers) is the pure `document` package; this module
 gathers what it needs from the database and the report's saved texts and themes.
+
+A published version is written in the language it was published in, whoever reads it and
+whatever language the process has active; a draft follows the active language.
 """
+
+from django.utils import translation
 
 from . import builder, services
 from .document import Document, to_html
@@ -11,15 +16,24 @@ from .gather import ReportData, gather
 from .models import ReportVersion
 
 
+def language_of(version: ReportVersion | None) -> str:
+    if version is not None and not version.is_draft:
+        return version.language
+    return translation.get_language() or "en"
+
+
 def document(
     workshop, version: ReportVersion | None, *, data: ReportData | None = None, report=None
 ) -> Document:
     """The report as a document. A page that has already gathered the workshop's data, or
     read its report, passes them on rather than reading them again."""
     report = services.report_of(workshop) if report is None else report
-    data = gather(workshop) if data is None else data
     texts = version.texts if version is not None else {}
-    return builder.build(data, texts, report.themes)
+    language = language_of(version)
+    if language != translation.get_language():
+        data = None  # gathered again in the report's language: sector and agenda kind names
+    with translation.override(language):
+        return builder.build(gather(workshop) if data is None else data, texts, report.themes)
 
 
 def render(workshop, version: ReportVersion | None, fmt: str, progress=None) -> bytes:

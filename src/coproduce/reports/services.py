@@ -49,15 +49,31 @@ def harvest_notes(workshop: Workshop) -> list[theme_maths.Note]:
 def find_themes(report: WorkshopReport, *, seed: int = 0) -> dict:
     """Group the café's notes into themes, question by question, replacing earlier themes."""
     notes = harvest_notes(report.workshop)
-    result = theme_maths.find_themes(notes, seed=seed, by_question=True)
+    result = theme_maths.find_themes(
+        notes, seed=seed, by_question=True, question_names=question_names(report.workshop)
+    )
     questions: dict[str, list[dict]] = {}
     for theme in result.themes:
         key = str(theme.question_id) if theme.question_id is not None else NO_QUESTION
         questions.setdefault(key, []).append(theme.as_dict())
-    report.themes = {"questions": questions, "method": method_of(result), "edited": False}
+    report.themes = {
+        "questions": questions,
+        "method": method_of(result),  # as worded when found; reports word it anew
+        "blank_notes": len(result.ignored_ids),
+        "given": any(g.chosen_by == "given" for g in result.groups),
+        "edited": False,
+    }
     report.themes_found_at = report.themes_changed_at = timezone.now()
     report.save(update_fields=["themes", "themes_found_at", "themes_changed_at"])
     return {"themes": len(result.themes), "notes": len(notes)}
+
+
+def question_names(workshop: Workshop) -> dict:
+    """Each café question's text by id: a column of notes without clear themes is named so."""
+    names: dict = {None: _("Notes without a question")}
+    for item in workshop.agenda_items.prefetch_related("questions"):
+        names.update({q.pk: q.text for q in item.questions.all()})
+    return names
 
 
 def ensure_themes(report: WorkshopReport) -> None:
@@ -169,7 +185,9 @@ def save_texts(version: ReportVersion, texts: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def publish(version: ReportVersion, *, visibility: str, html: str) -> ReportVersion:
+def publish(
+    version: ReportVersion, *, visibility: str, html: str, language: str | None = None
+) -> ReportVersion:
     """Publish the draft as it reads now; it stays readable as it was after later versions.
 
     Read again under the report's lock: of two organisers publishing the same draft at once,
@@ -179,9 +197,12 @@ def publish(version: ReportVersion, *, visibility: str, html: str) -> ReportVers
     if not version.is_draft:
         raise ReportError(_("This version is already published."))
     version.visibility = visibility
+    version.language = language or version.language
     version.snapshot_html = html
     version.published_at = timezone.now()
-    version.save(update_fields=["visibility", "snapshot_html", "published_at", "updated_at"])
+    version.save(
+        update_fields=["visibility", "language", "snapshot_html", "published_at", "updated_at"]
+    )
     tell_registrants(version)
     return version
 

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from coproduce.coalitions.permissions import Action, can
-from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 from coproduce.jobs.services import start_job
 from coproduce.workshops.models import Workshop
@@ -14,10 +13,10 @@ from coproduce.workshops.models import Workshop
 from . import document, services
 from .builder import SECTION_KEYS, default_texts
 from .document import FORMATS
-from .forms import PublishForm, SectionTextsForm, ThemeEditForm
+from .forms import PublishForm, SectionTextsForm
 from .gather import fingerprint, gather
 from .models import ReportVersion
-from .rendering import article_html
+from .rendering import article_html, language_of
 
 
 @door(get=Action.PUBLIC)
@@ -67,7 +66,10 @@ def edit(request, workshop):
         "report": report,
         "draft": draft,
         "form": form,
-        "publish_form": PublishForm(instance=draft),
+        # published in the language the organiser works in, unless they choose another
+        "publish_form": PublishForm(
+            instance=draft, initial={"language": translation.get_language()}
+        ),
         "preview": article_html(workshop, draft, data=data, report=report),
         "versions": report.versions.exclude(published_at=None) if report.pk else [],
         "formats": list(FORMATS),
@@ -84,9 +86,12 @@ def publish(request, workshop):
     if not form.is_valid():
         messages.error(request, _("Choose who can read it."))
         return redirect("reports:edit", workshop.slug)
+    language = form.cleaned_data["language"] or translation.get_language()
+    with translation.override(language):  # the frozen page reads in the chosen language
+        html = article_html(workshop, draft)
     try:
         services.publish(
-            draft, visibility=form.cleaned_data["visibility"], html=article_html(workshop, draft)
+            draft, visibility=form.cleaned_data["visibility"], html=html, language=language
         )
     except services.ReportError as error:  # published by someone else a moment ago
         messages.error(request, str(error))
@@ -121,9 +126,10 @@ def _render_job(request, workshop, version, fmt: str, subject, action: Action):
     if fmt not in FORMATS:
         raise Http404
     report = services.report_of(workshop)
+    language = language_of(version)  # one file per language a draft is asked for in
     fingerprint_of_file = (
-        f"workshop:{workshop.pk}:report:{fmt}:v{version.pk}:{version.updated_at.isoformat()}:"
-        f"{report.themes_changed_at}:{fingerprint(workshop)}"
+        f"workshop:{workshop.pk}:report:{fmt}:{language}:v{version.pk}:"
+        f"{version.updated_at.isoformat()}:{report.themes_changed_at}:{fingerprint(workshop)}"
     )
     job = start_job(
         kind="reports.render",
@@ -150,93 +156,3 @@ def download_version(request, published, fmt):
     """A published version as a file, for whoever may read it."""
     workshop = published.report.workshop
     return _render_job(request, workshop, published, fmt, published, Action.VIEW)
-
-
-@door(get=Action.RUN_WORKSHOP, post=Action.RUN_WORKSHOP, find=find_workshop)
-def themes(request, workshop):
-    """The facilitator's review of the themes found in the table notes."""
-    report = services.report_of(workshop)
-    notes = {n.id: n for n in services.harvest_notes(workshop)}
-    if request.method == "POST":
-        report = services.report_for(workshop)
-        form = ThemeEditForm(request.POST, note_ids=list(notes))
-        if form.is_valid():
-            args = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
-            try:
-                services.edit_themes(report, args.pop("question"), args.pop("edit"), **args)
-            except (services.ReportError, KeyError) as error:
-                messages.error(request, str(error))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(
-            reverse("reports:themes", args=[workshop.slug])
-            + f"#q-{request.POST.get('question', '')}"
-        )
-    context = {
-        "workshop": workshop,
-        "coalition": workshop.coalition,
-        "report": report,
-        "questions": _theme_view(report, notes, workshop),
-        "has_notes": bool(notes),
-    }
-    return render(request, "reports/themes.html", context)
-
-
-def _theme_view(report, notes, workshop) -> list[dict]:
-    labels = {
-        str(q.pk): (f"{q.label}: {q.text}" if q.label else q.text)
-        for item in workshop.agenda_items.all()
-        for q in item.questions.all()
-    }
-    view = []
-    for key, found in report.themes.get("questions", {}).items():
-        view.append(
-            {
-                "key": key,
-                "title": labels.get(key, _("Notes without a question")),
-                "themes": [
-                    {**theme, "notes": [notes[n] for n in theme["note_ids"] if n in notes]}
-                    for theme in found
-                ],
-            }
-        )
-    return view
-
-
-@door(post=Action.RUN_WORKSHOP, find=find_workshop)
-def find_themes(request, workshop):
-    if not services.harvest_notes(workshop):
-        messages.error(request, _("There are no table notes to group yet."))
-        return redirect("reports:themes", workshop.slug)
-    report = services.report_of(workshop)
-    if report.themes and not confirmed(request):
-        return _ask_before_finding_again(request, workshop, report)
-    job = start_job(
-        kind="reports.themes",
-        fingerprint=f"workshop:{workshop.pk}:themes:{fingerprint(workshop)}",
-        title=_("Finding themes in the notes of “%(title)s”") % {"title": workshop.title},
-        subject=workshop,
-        action=Action.RUN_WORKSHOP,
-        params={"workshop": workshop.pk, "next": reverse("reports:themes", args=[workshop.slug])},
-        user=request.user,
-        reuse=False,
-    )
-    return redirect(job)
-
-
-def _ask_before_finding_again(request, workshop, report):
-    if report.themes.get("edited"):
-        lost = _(
-            "Your changes to the themes (new names, merged or split themes, notes moved "
-            "between themes) are replaced by what is found in the notes now."
-        )
-    else:
-        lost = _("The themes shown now are replaced by what is found in the notes now.")
-    question = Question(
-        title=_("Find the themes again?"),
-        losses=[lost],
-        stays=[_("The table notes themselves do not change.")],
-        yes=_("Yes, find the themes again"),
-        cancel_url=reverse("reports:themes", args=[workshop.slug]),
-    )
-    return ask_first(request, question, {"workshop": workshop, "coalition": workshop.coalition})

@@ -34,6 +34,7 @@ from .model import (
     Figure,
     KeyValueTable,
     Markdown,
+    Photo,
     Quote,
     Section,
     Table,
@@ -49,6 +50,32 @@ MONO = "Courier New"  # present wherever Word or LibreOffice is
 LINK_COLOUR = RGBColor(0x1F, 0x5F, 0x8B)
 MUTED = RGBColor(0x4B, 0x55, 0x63)
 MAX_LIST_DEPTH = 3  # the template has List Bullet, List Bullet 2 and List Bullet 3
+CONTENTS_FROM = 10  # pages, as in the PDF
+CHARACTERS_PER_PAGE = 3_000
+# settings.xml elements that the schema puts after w:updateFields
+_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+}
 
 
 @dataclass(frozen=True)
@@ -111,6 +138,8 @@ class _Writer:
         self.heading(self.doc.title, 0)
         if self.doc.subtitle:
             self.paragraph(self.doc.subtitle, style="Subtitle")
+        if estimated_pages(self.doc) > CONTENTS_FROM:
+            self._contents()
         for section in self.doc.sections:
             self.section(section)
         self._footer()
@@ -127,6 +156,26 @@ class _Writer:
             lang.set(qn("w:val"), self.doc.language)
             if self.doc.language.lower().startswith(("zh", "ja", "ko")):
                 lang.set(qn("w:eastAsia"), self.doc.language)
+
+    def _contents(self) -> None:
+        """A contents field, as the PDF's contents page: Word has no page numbers until it lays
+        the document out, so it is asked to fill the field in when the file opens."""
+        heading = self.paragraph()
+        heading.add_run(self.doc.labels.contents).bold = True
+        heading.paragraph_format.keep_with_next = True
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), ' TOC \\o "1-2" \\h \\z \\u ')
+        self.paragraph()._p.append(field)
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        # Word reads settings in the schema's order: updateFields comes before these
+        settings = self.d.settings.element
+        later = {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}
+        following = next((child for child in settings if child.tag in later), None)
+        if following is None:
+            settings.append(update)
+        else:
+            following.addprevious(update)
 
     def _footer(self) -> None:
         footer = self.d.sections[0].footer
@@ -162,6 +211,8 @@ class _Writer:
                 self.figure(block)
             case Quote():
                 self.quote(block)
+            case Photo():
+                self.photo(block)
 
     # -----------------------------------------------------------------------------------------
     # Plain blocks
@@ -232,6 +283,13 @@ class _Writer:
         self.d.paragraphs[-1].paragraph_format.keep_with_next = True
         self.paragraph(block.caption, style="Caption")
         self.table(chart_table(block.chart, self.doc.labels))
+
+    def photo(self, block: Photo) -> None:
+        shape = self.d.add_picture(io.BytesIO(block.image), width=Cm(12))
+        shape._inline.docPr.set("descr", block.alt)
+        if block.caption:
+            self.d.paragraphs[-1].paragraph_format.keep_with_next = True
+            self.paragraph(block.caption, style="Caption")
 
     # -----------------------------------------------------------------------------------------
     # Markdown
@@ -390,6 +448,26 @@ def _repeat_as_header(row) -> None:  # noqa: ANN001 (python-docx's _Row is priva
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(header)
+
+
+def estimated_pages(doc: Document) -> float:
+    """About how many A4 pages the document fills: its characters at ~3,000 a page, and a
+    third of a page for each chart or photo (the DOCX has no layout to count pages from)."""
+    characters, pictures = 0, 0
+    for section in doc.sections:
+        for block in section.blocks:
+            match block:
+                case Markdown() | Quote():
+                    characters += len(block.text) + 80
+                case KeyValueTable():
+                    characters += sum(len(k) + len(v) + 40 for k, v in block.rows)
+                case Table():
+                    characters += sum(sum(map(len, row)) + 40 for row in block.rows)
+                case BulletList():
+                    characters += sum(len(item) + 40 for item in block.items)
+                case Figure() | Photo():
+                    pictures += 1
+    return characters / CHARACTERS_PER_PAGE + pictures / 3
 
 
 def _add_field(paragraph: Paragraph, instruction: str) -> None:

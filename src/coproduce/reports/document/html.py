@@ -7,6 +7,7 @@ and escaped here; `Markdown` blocks come sanitised from `user_markdown`.
 
 from __future__ import annotations
 
+import base64
 import re
 from html import escape
 
@@ -21,6 +22,7 @@ from .model import (
     KeyValueTable,
     Labels,
     Markdown,
+    Photo,
     Quote,
     Section,
     Table,
@@ -73,6 +75,15 @@ body {{ margin: 0; }}
 .report pre {{ white-space: pre-wrap; font-family: {MONO}; font-size: 8.5pt;
   background: #f3f4f6; padding: 4pt; }}
 .report code {{ font-family: {MONO}; font-size: 9pt; }}
+.report img.photo {{ max-width: 100%; max-height: 120mm; height: auto; }}
+.report nav.contents ol {{ list-style: none; padding: 0; }}
+.report nav.contents a {{ color: inherit; text-decoration: none; }}
+.report nav.contents a::after {{ content: leader(".") target-counter(attr(href), page); }}
+.report nav.contents {{ break-after: page; }}
+/* A heading is never the last line of a page: it goes over with the block after it. */
+.report h2 + *, .report h3 + *, .report h4 + * {{ break-before: avoid; }}
+/* ...and the line that introduces a section (the map's question) stays with its figure. */
+.report h2 + .report-text {{ break-after: avoid; }}
 .report .report-footer {{ margin-top: 18pt; font-size: 9pt; color: #4b5563; }}
 @media screen {{ body {{ max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }} }}
 """
@@ -80,8 +91,9 @@ body {{ margin: 0; }}
 MARGIN_BOX_STYLE = f"font-family: {FONTS}; font-size: 8pt; color: #4b5563;"
 
 
-def to_html(doc: Document, *, standalone: bool = True) -> str:
-    article = render_article(doc, for_print=standalone)
+def to_html(doc: Document, *, standalone: bool = True, contents: bool = False) -> str:
+    """``contents``: begin with a contents page whose page numbers the PDF fills in."""
+    article = render_article(doc, for_print=standalone, contents=contents)
     if not standalone:
         return article
     return (
@@ -127,18 +139,28 @@ def css_string(text: str) -> str:
 # The article
 
 
-def render_article(doc: Document, *, for_print: bool = False) -> str:
+def render_article(doc: Document, *, for_print: bool = False, contents: bool = False) -> str:
     parts = [f'<article class="report" lang="{escape(doc.language)}">', "<header>"]
     parts.append(f"<h1>{escape(doc.title)}</h1>")
     if doc.subtitle:
         parts.append(f'<p class="subtitle">{text_html(doc.subtitle)}</p>')
     parts.append("</header>")
+    if contents:
+        parts.append(render_contents(doc))
     context = _Context(doc.labels, for_print)
     parts += [render_section(section, context) for section in doc.sections]
     if doc.footer and not for_print:  # in print the footer is in every page's margin instead
         parts.append(f'<footer class="report-footer">{text_html(doc.footer)}</footer>')
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def render_contents(doc: Document) -> str:
+    items = "".join(
+        f'<li><a href="#{section_id(s.key)}">{escape(s.heading)}</a></li>' for s in doc.sections
+    )
+    label = escape(doc.labels.contents)
+    return f'<nav class="contents" aria-label="{label}"><h2>{label}</h2><ol>{items}</ol></nav>'
 
 
 class _Context:
@@ -179,9 +201,13 @@ def render_block(block: Block, context: _Context) -> str:
         case BulletList():
             return render_list(block)
         case Figure():
-            return render_figure(block, context.labels, context.next_figure())
+            return render_figure(
+                block, context.labels, context.next_figure(), for_print=context.for_print
+            )
         case Quote():
             return render_quote(block, styled=not context.for_print)
+        case Photo():
+            return render_photo(block)
     raise TypeError(f"not a block: {block!r}")
 
 
@@ -249,31 +275,44 @@ def render_quote(block: Quote, *, styled: bool = True) -> str:
     return f'<blockquote class="report-quote">{text_html(block.text)}{by}</blockquote>'
 
 
-def render_figure(block: Figure, labels: Labels, number: int) -> str:
+def render_photo(block: Photo) -> str:
+    data = base64.b64encode(block.image).decode("ascii")
+    caption = f"<figcaption>{text_html(block.caption)}</figcaption>" if block.caption else ""
+    return (
+        f'<figure class="photo-figure"><img class="photo" src="data:{block.media_type};base64,'
+        f'{data}" alt="{escape(block.alt)}">{caption}</figure>'
+    )
+
+
+def render_figure(block: Figure, labels: Labels, number: int, *, for_print: bool = False) -> str:
     return (
         f'<figure class="chart-figure" id="figure-{number}"><div class="chart-with-table">'
-        f"{chart_svg(block, number)}"
+        f"{chart_svg(block, number, for_print=for_print)}"
         f"{render_table(chart_table(block.chart, labels), 'data chart-data')}"
         f"</div><figcaption>{text_html(block.caption)}</figcaption></figure>"
     )
 
 
-def chart_svg(block: Figure, number: int) -> str:
+def chart_svg(block: Figure, number: int, *, for_print: bool = False) -> str:
     chart = block.chart
     # the SVG's <desc> is what a screen reader announces: the figure's alt text if it has one
     description = block.alt or chart.description
+    # A tagged PDF takes a figure's /Alt from the SVG's <title> alone: in print it carries the
+    # description too, so the PDF's text alternative says what the picture shows.
+    title = f"{chart.title}: {description}" if for_print and description else chart.title
     if isinstance(chart, BarChartSpec):
         return horizontal_bars(
-            title=chart.title,
+            title=title,
             description=description,
             categories=list(chart.categories),
             series=[Series(name, list(values)) for name, values in chart.series],
             chart_id=f"chart-{number}",
         )
     return scatter(
-        title=chart.title,
+        title=title,
         description=description,
         points=list(chart.points),
         series_names=list(chart.series_names),
         chart_id=f"chart-{number}",
+        label_series=True,  # groups named in the picture: a printed map needs no colour
     )

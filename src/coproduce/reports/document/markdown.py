@@ -21,6 +21,7 @@ from .model import (
     Figure,
     KeyValueTable,
     Markdown,
+    Photo,
     Quote,
     Section,
     Table,
@@ -70,6 +71,8 @@ def render_block(block: Block, doc: Document) -> str:
             return render_figure(block, doc)
         case Quote():
             return render_quote(block)
+        case Photo():
+            return render_photo(block, doc)
     raise TypeError(f"not a block: {block!r}")
 
 
@@ -144,6 +147,12 @@ def render_quote(block: Quote) -> str:
 
 def quote_lines(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
+
+
+def render_photo(block: Photo, doc: Document) -> str:
+    """A Markdown file carries no pictures: the photo's description stands in for it."""
+    text = f"*{escape(doc.labels.photo)}: {paragraph(block.alt)}*"
+    return text + (f"\n\n{paragraph(block.caption)}" if block.caption.strip() else "")
 
 
 def render_figure(block: Figure, doc: Document) -> str:

@@ -2,8 +2,9 @@
 
 A `Document` holds numbered `Section`s; a section holds blocks: the organisers' `Markdown`,
 the header `KeyValueTable`, data `Table`s, `BulletList`s, `Figure`s (a chart described by a
-`ChartSpec`, drawn by each renderer in its own way) and `Quote`s (table notes). `Labels` are
-the few words the renderers write themselves, so the platform can pass translations.
+`ChartSpec`, drawn by each renderer in its own way), `Quote`s (table notes) and `Photo`s.
+`Labels` are the few words the renderers write themselves, so the platform can pass
+translations.
 
 All values are plain text except `Markdown.text`, which is rendered after sanitising. Every
 container is frozen and coerced to tuples, and characters that no output format can hold
@@ -189,8 +190,26 @@ class Quote:
         _clean_str_fields(self)
 
 
-Block = Markdown | KeyValueTable | Table | BulletList | Figure | Quote
-BLOCK_TYPES = (Markdown, KeyValueTable, Table, BulletList, Figure, Quote)
+@dataclass(frozen=True)
+class Photo:
+    """A picture people took (a tablecloth), already downscaled: JPEG or PNG bytes, with the
+    text alternative a screen reader reads and the caption everyone reads."""
+
+    image: bytes
+    media_type: str
+    alt: str
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        _clean_str_fields(self)
+        if self.media_type not in ("image/jpeg", "image/png"):
+            raise ValueError(f"a Photo is JPEG or PNG, not {self.media_type!r}")
+        if not self.alt.strip():
+            raise ValueError("a Photo needs a text alternative")
+
+
+Block = Markdown | KeyValueTable | Table | BulletList | Figure | Quote | Photo
+BLOCK_TYPES = (Markdown, KeyValueTable, Table, BulletList, Figure, Quote, Photo)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,9 +248,9 @@ class Labels:
     category: str = "Category"
     group: str = "Group"
     no_group: str = "No group"
-    points: str = "Points"
-    mean_x: str = "Mean x"
-    mean_y: str = "Mean y"
+    points: str = "People"
+    contents: str = "Contents"
+    photo: str = "Photo"
 
     def __post_init__(self) -> None:
         _clean_str_fields(self)

@@ -210,11 +210,48 @@ def scatter_png(
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, size * s - 1, size * s - 1), outline=GRID, width=s)
     radius = (4 if len(shown) < 200 else 2.5) * s
-    for px, py, group in _place(shown, size * s, 12 * s):
+    placed = _place(shown, size * s, 12 * s)
+    for px, py, group in placed:
         colour = GREY if group is None else PALETTE[group % len(PALETTE)]
         draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=colour)
+    _label_groups(draw, placed, series_names, size * s, s)
     _draw_legend(draw, legend, 12 * s, s, top=size * s + 4 * s)
     return _png(image, title, description)
+
+
+def _label_groups(
+    draw: ImageDraw.ImageDraw,
+    placed: list[tuple[float, float, int | None]],
+    names: Sequence[str],
+    size: int,
+    s: int,
+) -> None:
+    """Each group's name in a white box just above its highest dot (below its lowest when
+    there is no room), as the SVG map has it: a printed map needs no colour to say which
+    group is which."""
+    height, gap = 22 * s, 8 * s
+    for index, name in enumerate(names):
+        mine = [(x, y) for x, y, g in placed if g == index]
+        if not mine:
+            continue
+        font = font_for(name, 13 * s)
+        name = wrap(name, font, size * 0.8)[0]  # one drawable line, however long the name
+        width = _text_width(name, font) + 12 * s
+        middle = sum(x for x, _ in mine) / len(mine)
+        highest, lowest = min(y for _, y in mine), max(y for _, y in mine)
+        left = min(max(middle - width / 2, 2 * s), size - width - 2 * s)
+        top = highest - gap - height
+        if top < 2 * s:
+            top = min(lowest + gap, size - height - 2 * s)
+        colour = PALETTE[index % len(PALETTE)]
+        draw.rounded_rectangle(
+            (left, top, left + width, top + height),
+            4 * s,
+            fill="white",
+            outline=colour,
+            width=2 * s,
+        )
+        draw.text((left + 6 * s, top + 3 * s), name, fill=TEXT, font=font)
 
 
 def _place(

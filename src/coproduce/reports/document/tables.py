@@ -14,6 +14,7 @@ from .model import BarChartSpec, ChartSpec, Labels, ScatterSpec, Table
 # MIN_WEIGHT/MAX_WEIGHT of the widest one's share: a long text in one cell should wrap rather
 # than squeeze the numbers beside it.
 MIN_WEIGHT, MAX_WEIGHT = 6, 40
+PADDING = 3  # characters' worth of a cell's padding, border and bold header
 
 
 def format_number(value: float, decimals: int = 1) -> str:
@@ -39,37 +40,39 @@ def _bar_table(chart: BarChartSpec, labels: Labels) -> Table:
 
 
 def _scatter_table(chart: ScatterSpec, labels: Labels) -> Table:
-    """One row per group (count and centre): 200 coordinates would say less than this."""
+    """One row per group and how many people are in it: where a group sits on the picture
+    has no unit a reader could use, so its coordinates are not printed."""
     groups: dict[int | None, list[tuple[float, float]]] = {}
     for x, y, group in chart.points:
         groups.setdefault(group, []).append((x, y))
     order = sorted(groups, key=lambda g: (g is None, g if g is not None else 0))
     rows = tuple(_scatter_row(chart, labels, g, groups[g]) for g in order)
-    header = (labels.group, labels.points, labels.mean_x, labels.mean_y)
-    return Table(header, rows, numeric_columns=(1, 2, 3))
+    header = (labels.group, labels.points)
+    return Table(header, rows, numeric_columns=(1,))
 
 
 def _scatter_row(
     chart: ScatterSpec, labels: Labels, group: int | None, points: list[tuple[float, float]]
-) -> tuple[str, str, str, str]:
+) -> tuple[str, str]:
     if group is None:
         name = labels.no_group
     elif 0 <= group < len(chart.series_names):
         name = chart.series_names[group]
     else:
         name = f"{labels.group} {group + 1}"
-    mean_x = sum(p[0] for p in points) / len(points)
-    mean_y = sum(p[1] for p in points) / len(points)
-    return (name, str(len(points)), f"{mean_x:.2f}", f"{mean_y:.2f}")
+    return (name, str(len(points)))
 
 
 def column_weights(header: tuple[str, ...], rows: list | tuple) -> list[int]:
     """Relative column widths from the longest line in each column (the first 200 rows)."""
     weights = []
     for c, head in enumerate(header):
-        cells = [head, *(row[c] for row in rows[:200])]
-        longest = max(len(line) for text in cells for line in text.split("\n"))
-        weights.append(min(max(longest, MIN_WEIGHT), MAX_WEIGHT))
+        cells = [row[c] for row in rows[:200]]
+        longest = max([len(line) for text in cells for line in text.split("\n")] or [0])
+        # headers are bold, about a quarter wider than the same letters in a cell
+        longest = max(longest, *(round(len(line) * 1.25) for line in head.split("\n")))
+        # + PADDING: each cell's padding takes the same room however short its text
+        weights.append(min(max(longest, MIN_WEIGHT), MAX_WEIGHT) + PADDING)
     return weights
 
 
