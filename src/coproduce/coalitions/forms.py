@@ -3,6 +3,7 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.timezones import DEFAULT_ZONE, time_zone_choices
 from coproduce.people.sectors import sector_field
 
 from .models import Coalition, Invitation, Role
@@ -10,10 +11,17 @@ from .models import Coalition, Invitation, Role
 
 class CoalitionForm(forms.ModelForm):
     city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        initial=DEFAULT_ZONE,
+        required=False,  # a form sent without it keeps the zone there is
+        help_text=_("Times without a workshop are shown in it; new workshops start in it."),
+    )
 
     class Meta:
         model = Coalition
-        fields = ["name", "purpose", "visibility"]
+        fields = ["name", "purpose", "visibility", "time_zone"]
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 5}),
             "visibility": forms.RadioSelect,
@@ -23,7 +31,10 @@ class CoalitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.city_id:
             self.initial["city_name"] = self.instance.city.name
-        self.order_fields(["name", "purpose", "city_name", "visibility"])
+        self.order_fields(["name", "purpose", "city_name", "time_zone", "visibility"])
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone or DEFAULT_ZONE
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.fields import CleanCharField, CleanTextField, EmailAddressField
+from coproduce.core.timezones import DEFAULT_ZONE, validate_time_zone
 from coproduce.people.models import NAME_MAX, City, Organisation
 
 
@@ -41,6 +42,11 @@ class Coalition(models.Model):
     )
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("member organisations"), blank=True, related_name="coalitions"
+    )
+    # Times of what has no workshop of its own (a conversation, say) are shown in it, and a
+    # new workshop starts in it.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_ZONE, validators=[validate_time_zone]
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -1,5 +1,6 @@
 import csv
 import io
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -48,8 +49,8 @@ class ConversationForm(forms.ModelForm):
         }
         help_texts = {
             "opens_at": _(
-                "In the workshop's time zone, or UTC without a workshop. Leave empty to open "
-                "now and never close."
+                "In the workshop's time zone, or the coalition's without a workshop. Leave "
+                "empty to open now and never close."
             ),
             "moderation": _(
                 "Holding statements until a moderator accepts them is safer when the map is "
@@ -59,19 +60,21 @@ class ConversationForm(forms.ModelForm):
 
     def __init__(self, *args, coalition, **kwargs):
         super().__init__(*args, **kwargs)
+        self.coalition = coalition
         self.fields["workshop"].queryset = coalition.workshops.order_by("-starts_at")
         self.fields["workshop"].required = False
 
     def _in_workshop_zone(self, cleaned: dict) -> None:
-        """Opening and closing times are typed as the workshop's wall clock, like its agenda."""
+        """Opening and closing times are typed as the wall clock of the workshop (like its
+        agenda), or of the coalition when there is no workshop."""
         workshop = cleaned.get("workshop")
-        if workshop is None:
-            return
+        zone = workshop.tz if workshop is not None else zoneinfo.ZoneInfo(self.coalition.time_zone)
         for name in ("opens_at", "closes_at"):
             if cleaned.get(name):
-                # Django read the typed time in UTC; keep the clock reading, change the zone.
+                # Django read the typed time in the current zone; keep the clock reading,
+                # change the zone.
                 typed = timezone.localtime(cleaned[name]).replace(tzinfo=None)
-                cleaned[name] = typed.replace(tzinfo=workshop.tz)
+                cleaned[name] = typed.replace(tzinfo=zone)
 
     def clean_statement_max_length(self):
         value = self.cleaned_data["statement_max_length"]

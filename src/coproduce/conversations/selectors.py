@@ -2,7 +2,6 @@
 
 import random
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
 from .models import Conversation, Statement, Vote, Voter
@@ -116,7 +115,6 @@ def moderation_queue(conversation: Conversation):
 
 
 def time_zone_of(conversation: Conversation) -> str:
-    """The zone the conversation's times are shown in: its workshop's, else the site's
-    (coalitions have no zone of their own yet)."""
+    """The zone the conversation's times are shown in: its workshop's, else its coalition's."""
     workshop = conversation.workshop
-    return workshop.time_zone if workshop is not None else settings.TIME_ZONE
+    return workshop.time_zone if workshop is not None else conversation.coalition.time_zone

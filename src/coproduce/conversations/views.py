@@ -103,10 +103,10 @@ def detail(request, conversation):
         "figures": selectors.shown_figures(conversation),
         "time_zone": selectors.time_zone_of(conversation),
         "map_fresh": map_is_fresh(conversation),
+        "voter": voter,  # the refresh, too, says where the voter's dot is or will be
     }
     if polling:
         return render(request, "conversations/detail.html#live", context)
-    context["voter"] = voter
     if can_run:
         context["join_url"] = _join_url(request, conversation)
         context["export_form"] = ExportForm()

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.timezones import DEFAULT_ZONE, time_zone_choices
 from coproduce.people.sectors import sector_field
 
 from .models import AgendaItem, Conclusion, Contributor, DesiredOutcome, Workshop
@@ -22,10 +23,6 @@ class LocalDateTimeInput(forms.DateTimeInput):
 def _as_wall_clock(value: datetime) -> datetime:
     """The time as typed, without a zone: Django read it in the current (UTC) zone."""
     return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class WorkshopForm(forms.ModelForm):
@@ -55,9 +52,12 @@ class WorkshopForm(forms.ModelForm):
             "methodology": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, coalition=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].initial = self.instance.time_zone or "Europe/London"
+        # A new workshop starts in its coalition's zone.
+        self.fields["time_zone"].initial = (
+            self.instance.time_zone if self.instance.pk else getattr(coalition, "time_zone", None)
+        ) or DEFAULT_ZONE
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = [LOCAL_INPUT, "%Y-%m-%d %H:%M"]
             value = getattr(self.instance, name, None)

@@ -2,7 +2,6 @@ import zoneinfo
 from datetime import time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,19 +12,13 @@ from django.utils.translation import pgettext_lazy
 from coproduce.coalitions.models import Coalition
 from coproduce.core import codes
 from coproduce.core.fields import CleanCharField, CleanTextField
+from coproduce.core.timezones import DEFAULT_ZONE, validate_time_zone  # noqa: F401 (migrations)
 from coproduce.people.models import NAME_MAX, Guest
 from coproduce.people.sectors import Sector
 
 # No 0/O or 1/I/L: codes are read aloud and copied from a slide (see core.codes).
 JOIN_CODE_ALPHABET = codes.ALPHABET
 JOIN_CODE_LENGTH = codes.LENGTH
-
-
-def validate_time_zone(name: str) -> None:
-    # Checked against the machine's tz database rather than stored as choices, so a tzdata
-    # update never shows up as a model change.
-    if name not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(name)s” is not a known time zone.") % {"name": name})
 
 
 def new_join_code() -> str:
@@ -42,7 +35,7 @@ class Workshop(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+        _("time zone"), max_length=64, default=DEFAULT_ZONE, validators=[validate_time_zone]
     )
     venue = CleanCharField(_("venue"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)

@@ -81,7 +81,7 @@ def _participation_context(workshop: Workshop) -> dict:
 
 @door(get=Action.PLAN_WORKSHOP, post=Action.PLAN_WORKSHOP, find=find_coalition)
 def workshop_create(request, coalition):
-    form = WorkshopForm(request.POST or None)
+    form = WorkshopForm(request.POST or None, coalition=coalition)
     if request.method == "POST" and form.is_valid():
         workshop = services.create_workshop(coalition=coalition, **form.cleaned_data)
         messages.success(request, _("Workshop created. Add its agenda next."))
