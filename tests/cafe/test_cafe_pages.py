@@ -292,7 +292,7 @@ def test_changes_count_up_the_revision_that_job_keys_name(client):
     assert cafe.revision == Cafe.objects.get(pk=cafe.pk).revision == before + 1
     client.force_login(organiser)
     client.post(reverse("cafe:printables", args=[cafe.pk, "roster"]))
-    assert Job.objects.get().fingerprint == f"cafe:{cafe.pk}:printables:roster:v{before + 1}"
+    assert Job.objects.get().fingerprint == f"cafe:{cafe.pk}:printables:roster:v{before + 1}:en"
 
 
 def test_plans_stored_with_notes_keep_their_explanations():
@@ -470,6 +470,21 @@ def test_printables_are_pdfs(client, kind):
     assert job.status == "done", job.error
     assert job.file.read(5) == b"%PDF-"
     assert job.result["pages"] >= 1
+
+
+def test_printables_asked_for_in_another_language_are_made_in_it(client):
+    """A Spanish facilitator asking after an English one gets Spanish cards, not the file
+    made a minute before."""
+    cafe, organiser = make_cafe()
+    plan(cafe)
+    client.force_login(organiser)
+    url = reverse("cafe:printables", args=[cafe.pk, "roster"])
+    client.post(url)
+    client.post(url, headers={"Accept-Language": "es"})
+    english, spanish = Job.objects.filter(kind="cafe.printables").order_by("created_at")
+    assert english.pk != spanish.pk and spanish.params["language"] == "es"
+    client.post(url)  # the English file is handed back, not made again
+    assert Job.objects.filter(kind="cafe.printables").count() == 2
 
 
 @pytest.mark.parametrize("name", ["setup", "people", "plan", "live", "screen", "harvest"])

@@ -338,7 +338,10 @@ def printables(request, cafe, kind):
         return redirect("cafe:plan", cafe.pk)
     job = start_job(
         kind="cafe.printables",
-        fingerprint=f"cafe:{cafe.pk}:printables:{kind}:v{cafe.revision}",
+        # Cards and rosters are printed in the language of whoever asks: one file each.
+        fingerprint=(
+            f"cafe:{cafe.pk}:printables:{kind}:v{cafe.revision}:{translation.get_language()}"
+        ),
         title=selectors.printable_title(kind, cafe),
         subject=cafe,
         action=Action.RUN_WORKSHOP,
