@@ -33,6 +33,7 @@ def organiser_pages(cafe, conversation) -> list[str]:
         f"/conversations/new/{coalition}/",
         f"/conversations/{conversation.pk}/",
         f"/conversations/{conversation.pk}/moderate/",
+        f"/conversations/{conversation.pk}/room/",
         f"/reports/{slug}/",
         f"/reports/{slug}/themes/",
         "/accounts/profile/",
@@ -49,6 +50,7 @@ def participant_pages(cafe, conversation) -> list[str]:
         f"/conversations/{conversation.pk}/",
         f"/conversations/{conversation.pk}/vote/",
         f"/conversations/{conversation.pk}/my-votes/",
+        f"/conversations/{conversation.pk}/results/",
     ]
 
 

@@ -553,6 +553,14 @@ PATTERNS: dict[str, list[Case]] = {
         Case(args=_conversation, get=allowed(sees_conversation)),
         Case(args=_linked, get=allowed(sees_linked), label="linked to the workshop"),
     ],
+    "conversations:room": [
+        Case(args=_conversation, get=allowed(sees_conversation)),
+        Case(args=_linked, get=allowed(sees_linked), label="linked to the workshop"),
+    ],
+    "conversations:results": [
+        Case(args=_conversation, get=allowed(sees_conversation)),
+        Case(args=_linked, get=allowed(sees_linked), label="linked to the workshop"),
+    ],
     "conversations:vote": [
         Case(
             args=_conversation,
