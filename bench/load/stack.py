@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -89,6 +90,9 @@ def environment(database_url: str, data_dir: Path, **extra: str) -> dict:
         "DATABASE_URL": database_url,
         "COPRODUCE_DATA_DIR": str(data_dir),
         "DJANGO_SETTINGS_MODULE": "coproduce.settings",
+        # With REDIS_URL, each run keeps its own keys: a run's rate-limit counts (100 guests
+        # from one address) must not carry over into the next run within the hour.
+        "CACHE_KEY_PREFIX": Path(urlsplit(database_url).path).name,
         **extra,
     }
     env.pop("PRODUCTION", None)

@@ -212,6 +212,8 @@ if redis_url := os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": redis_url,
+        # Sites (or benchmark runs) sharing one Redis keep their counts and sessions apart.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
