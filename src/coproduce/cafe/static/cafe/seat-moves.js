@@ -45,49 +45,17 @@
     send(form);
   });
 
-  let dragged = null;
-
-  document.addEventListener("dragstart", (event) => {
-    const item = event.target.closest && event.target.closest("li.movable");
-    if (!item) return;
-    dragged = item;
-    item.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", item.dataset.person);
-  });
-
-  document.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("dragging");
-    dragged = null;
-    document.querySelectorAll(".drop-target").forEach((el) => el.classList.remove("drop-target"));
-  });
-
-  function dropZone(event) {
-    const zone = event.target.closest && event.target.closest("[data-drop-round]");
-    if (!zone || !dragged || zone.dataset.dropRound !== dragged.dataset.round) return null;
-    return zone;
-  }
-
-  document.addEventListener("dragover", (event) => {
-    const zone = dropZone(event);
-    if (!zone) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-    document.querySelectorAll(".drop-target").forEach((el) => {
-      if (el !== zone) el.classList.remove("drop-target");
-    });
-    zone.classList.add("drop-target");
-  });
-
-  document.addEventListener("drop", (event) => {
-    const zone = dropZone(event);
-    if (!zone) return;
-    event.preventDefault();
-    const form = dragged.querySelector("form.move-form");
-    if (!form || form.elements.table.value === zone.dataset.table) return;
-    form.elements.table.value = zone.dataset.table;
-    const one = form.querySelector('input[name="scope"][value="one"]');
-    if (one) one.checked = true;
-    send(form);
+  window.coproduceDrag({
+    item: "li.movable",
+    zone: "[data-drop-round]",
+    accepts: (card, zone) => zone.dataset.dropRound === card.dataset.round,
+    drop: (card, zone) => {
+      const form = card.querySelector("form.move-form");
+      if (!form || form.elements.table.value === zone.dataset.table) return;
+      form.elements.table.value = zone.dataset.table;
+      const one = form.querySelector('input[name="scope"][value="one"]');
+      if (one) one.checked = true;
+      send(form);
+    },
   });
 })();

@@ -67,50 +67,18 @@
     board().querySelectorAll(".board-new").forEach((el) => el.removeAttribute("hidden"));
   }
 
-  let dragged = null;
-
-  document.addEventListener("dragstart", (event) => {
-    const card = event.target.closest && event.target.closest(".note-card");
-    if (!card) return;
-    dragged = card;
-    card.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", card.dataset.note);
-  });
-
-  document.addEventListener("dragend", () => {
-    if (dragged) dragged.classList.remove("dragging");
-    dragged = null;
-    document.querySelectorAll(".drop-target").forEach((el) => el.classList.remove("drop-target"));
-  });
-
-  function dropZone(event) {
-    const zone = event.target.closest && event.target.closest("[data-drop-theme]");
-    if (!zone || !dragged || zone.dataset.question !== dragged.dataset.question) return null;
-    return zone;
-  }
-
-  document.addEventListener("dragover", (event) => {
-    const zone = dropZone(event);
-    if (!zone) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-    document.querySelectorAll(".drop-target").forEach((el) => {
-      if (el !== zone) el.classList.remove("drop-target");
-    });
-    zone.classList.add("drop-target");
-  });
-
-  document.addEventListener("drop", (event) => {
-    const zone = dropZone(event);
-    if (!zone) return;
-    event.preventDefault();
-    const form = dragged.querySelector("form.move-card");
-    const to = zone.dataset.dropTheme;
-    const choice = form && [...form.elements.to.options].find((o) => o.value === to);
-    if (!choice) return; // dropped back on its own theme
-    form.elements.to.value = to;
-    send(form);
+  window.coproduceDrag({
+    item: ".note-card",
+    zone: "[data-drop-theme]",
+    accepts: (card, zone) => zone.dataset.question === card.dataset.question,
+    drop: (card, zone) => {
+      const form = card.querySelector("form.move-card");
+      const to = zone.dataset.dropTheme;
+      const choice = form && [...form.elements.to.options].find((o) => o.value === to);
+      if (!choice) return; // dropped back on its own theme
+      form.elements.to.value = to;
+      send(form);
+    },
   });
 
   if (document.readyState === "loading") {
