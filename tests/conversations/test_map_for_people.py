@@ -64,10 +64,13 @@ def test_a_participant_sees_their_own_dot_and_group(client):
     assert f"You are here: {group}" in body  # in words, not only a ring on a picture
     assert 'class="marked"' in body and "You are here</text>" in body
     assert "(your group)" in body
-    # Someone in the other camp is in the other group.
+    # Someone in the other camp is in the other group, and is shown their own dot only:
+    # nobody's page marks where another person is.
     client.force_login(people[4][0])
     other = client.get(conversation.get_absolute_url()).context["map"]["here"]
     assert other["group"] != group
+    theirs = next(p for p in conversation.map_data["participants"] if p["id"] == people[4][1].pk)
+    assert (other["x"], other["y"]) == (theirs["x"], theirs["y"]) != (mine["x"], mine["y"])
 
 
 def test_the_facilitator_and_visitors_see_no_marker(client):
@@ -266,3 +269,20 @@ def test_scatter_rings_the_marked_point_and_names_the_groups():
 def test_stacked_bar_lengths_follow_the_shares():
     svg = stacked_bar([("agree", 0.5), ("disagree", 0.25), ("pass", 0.25)], width=200)
     assert 'width="100.0"' in svg and svg.count('width="50.0"') == 2
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ((1, 1, 1), (34, 33, 33)),  # three thirds still add up to everyone
+        ((2, 1, 0), (67, 33, 0)),
+        ((1, 0, 0), (100, 0, 0)),
+        ((0, 0, 0), (0, 0, 0)),  # nobody voted: nothing to add up
+        ((5, 5, 3), (39, 38, 23)),  # a tie goes to the first: agree
+    ],
+)
+def test_agree_disagree_and_pass_add_up_to_everyone_who_voted(counts, expected):
+    from coproduce.conversations.presenting import vote_shares
+
+    shares = vote_shares(*counts)
+    assert (shares["agree"], shares["disagree"], shares["pass"]) == expected

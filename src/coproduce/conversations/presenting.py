@@ -190,8 +190,20 @@ def vote_shares(agree: int, disagree: int, passed: int) -> dict:
         (kind, count / n if n else 0.0)
         for kind, count in (("agree", agree), ("disagree", disagree), ("pass", passed))
     ]
-    percent = {kind: round(100 * share) for kind, share in shares}
-    return {"n": n, **percent, "bar": stacked_bar(shares)}
+    return {"n": n, **whole_percents(shares), "bar": stacked_bar(shares)}
+
+
+def whole_percents(shares: list[tuple[str, float]]) -> dict[str, int]:
+    """Shares as whole per cents that add up to 100 (when any were given): each is rounded
+    down, and the points left go to the largest remainders, so "34 %, 33 %, 33 %" rather
+    than three 33s beside a voter count that says everyone voted."""
+    exact = {kind: 100 * share for kind, share in shares}
+    percent = {kind: int(value) for kind, value in exact.items()}
+    left = round(sum(exact.values())) - sum(percent.values())
+    by_remainder = sorted(exact, key=lambda kind: percent[kind] - exact[kind])
+    for kind in by_remainder[: max(left, 0)]:
+        percent[kind] += 1
+    return percent
 
 
 def statement_votes(item: dict, groups: list[dict]) -> dict:
