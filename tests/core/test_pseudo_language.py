@@ -7,7 +7,6 @@ English in Spanish; the failure lists it with its page.
 
 import re
 import subprocess
-from datetime import timedelta
 from io import BytesIO
 
 import docx
@@ -16,14 +15,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from e2e.demo_pages import guest_pages, organiser_pages, participant_pages, public_pages
+from e2e.demo_pages import (
+    guest_pages,
+    load_demo_with_next_workshop,
+    organiser_pages,
+    participant_pages,
+    public_pages,
+)
 
-from coproduce.cafe.models import Cafe
-from coproduce.conversations.models import Conversation
 from coproduce.people.models import Person
 from coproduce.reports import rendering
 from coproduce.workshops import demo
-from coproduce.workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +39,7 @@ def pseudo_language(settings):
 @pytest.fixture
 def demo_data(settings):
     settings.CAFE_SOLVER_SECONDS = 1.0
-    demo.load_demo()
-    held = Workshop.objects.get()
-    # The held workshop's code no longer lets anyone in: a guest joins the next one.
-    upcoming = Workshop.objects.create(
-        coalition=held.coalition,
-        title="Próxima sesión de coproducción del barrio",
-        slug="next-session",
-        starts_at=timezone.now() + timedelta(days=7),
-        ends_at=timezone.now() + timedelta(days=7, hours=3),
-        time_zone=held.time_zone,
-    )
-    return held, Cafe.objects.get(), Conversation.objects.get(), upcoming
+    return load_demo_with_next_workshop()
 
 
 def _client():

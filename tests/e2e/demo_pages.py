@@ -1,9 +1,32 @@
 """Every page of the demo, by who sees it: one list for the page tour (axe) and the sideways
 crawl (no page scrolls sideways on a 320 px phone), so a new page is added once for both."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from coproduce.cafe.models import Cafe
+from coproduce.conversations.models import Conversation
 from coproduce.workshops import demo
+from coproduce.workshops.models import Workshop
+
+
+def load_demo_with_next_workshop():
+    """The demo, and the coalition's next workshop: the demo's workshop has ended, so its code
+    no longer lets anyone in, and a guest joins the next one instead.
+    Returns (the held workshop, its café, its conversation, the next workshop)."""
+    demo.load_demo()
+    held = Workshop.objects.get()
+    upcoming = Workshop.objects.create(
+        coalition=held.coalition,
+        title="Próxima sesión de coproducción del barrio",
+        slug="next-session",
+        starts_at=timezone.now() + timedelta(days=7),
+        ends_at=timezone.now() + timedelta(days=7, hours=3),
+        time_zone=held.time_zone,
+    )
+    return held, Cafe.objects.get(), Conversation.objects.get(), upcoming
 
 
 def organiser_pages(cafe, conversation) -> list[str]:

@@ -6,24 +6,17 @@ the code, anyone) comes from the one list in demo_pages.py, shared with the page
 that is too wide fails naming the elements that stick out, so the fix is easy to find.
 """
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from e2e.demo_pages import (
     continue_from_card,
     guest_pages,
     join_as_guest,
+    load_demo_with_next_workshop,
     log_in,
     organiser_pages,
     participant_pages,
     public_pages,
 )
-
-from coproduce.cafe.models import Cafe
-from coproduce.conversations.models import Conversation
-from coproduce.workshops import demo
-from coproduce.workshops.models import Workshop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,19 +46,8 @@ MEASURE = """() => {
 @pytest.fixture
 def demo_data(settings):
     settings.CAFE_SOLVER_SECONDS = 1.0
-    demo.load_demo()
-    # The demo's workshop has ended, so its code no longer lets anyone in: a guest joins the
-    # coalition's next workshop instead.
-    held = Workshop.objects.get()
-    upcoming = Workshop.objects.create(
-        coalition=held.coalition,
-        title="Próxima sesión de coproducción del barrio",
-        slug="next-session",
-        starts_at=timezone.now() + timedelta(days=7),
-        ends_at=timezone.now() + timedelta(days=7, hours=3),
-        time_zone=held.time_zone,
-    )
-    return Cafe.objects.get(), Conversation.objects.get(), upcoming
+    _held, cafe, conversation, upcoming = load_demo_with_next_workshop()
+    return cafe, conversation, upcoming
 
 
 @pytest.fixture

@@ -11,21 +11,8 @@
     window.location.reload();
   }
 
-  async function send(form) {
-    let response;
-    try {
-      response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { "X-Requested-With": "fetch" },
-      });
-    } catch (error) {
-      showPlanAsItIs();
-      return;
-    }
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const answer = response.ok && page.getElementById("main");
+  async function send(form, submitter) {
+    const answer = await window.coproducePost(form, submitter, "main");
     if (!answer) {
       showPlanAsItIs();
       return;
@@ -42,7 +29,7 @@
     const form = event.target;
     if (!form.matches(".move-form, .move-confirm form")) return;
     event.preventDefault();
-    send(form);
+    send(form, event.submitter);
   });
 
   window.coproduceDrag({

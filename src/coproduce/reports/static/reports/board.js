@@ -27,30 +27,15 @@
     }
   }
 
-  // `submitter`: the button pressed, whose name and value the form needs ("Earlier" and
-  // "Later" share one form and differ only by their button).
   async function send(form, submitter) {
-    let response;
-    try {
-      response = await fetch(form.action || window.location.pathname, {
-        method: "POST",
-        body: new FormData(form, submitter || null),
-        credentials: "same-origin",
-        headers: { "X-Requested-With": "fetch" },
-      });
-    } catch (error) {
-      showBoardAsItIs();
-      return;
-    }
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const answer = response.ok && page.getElementById("theme-board");
+    const answer = await window.coproducePost(form, submitter, "theme-board");
     if (!answer) {
       showBoardAsItIs();
       return;
     }
     board().innerHTML = answer.innerHTML;
     showDropZones();
-    const said = page.querySelector(".messages");
+    const said = answer.ownerDocument.querySelector(".messages");
     status().textContent = said ? said.textContent.trim().replace(/\s+/g, " ") : "";
     focusAfter(form);
   }
