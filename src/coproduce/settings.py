@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "coproduce.jobs",
     "coproduce.cafe",
     "coproduce.conversations",
+    "coproduce.library",
     "coproduce.reports",
 ]
 

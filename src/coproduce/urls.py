@@ -18,6 +18,7 @@ urlpatterns = [
     path("cafe/", include("coproduce.cafe.urls")),
     path("conversations/", include("coproduce.conversations.urls")),
     path("reports/", include("coproduce.reports.urls")),
+    path("library/", include("coproduce.library.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -44,6 +44,11 @@ class Action(StrEnum):
     TAKE_PART = "take_part"  # vote and write statements in a conversation
     WRITE_NOTE = "write_note"  # add a note for a café table
     EDIT_NOTE = "edit_note"  # change a note someone wrote
+    # The library (decided by rules of its own for entries: library/rules.py).
+    CONTRIBUTE = "contribute"  # add entries to a coalition's library and link them to its work
+    EDIT_ENTRY = "edit_entry"  # change an entry
+    MODERATE_ENTRY = "moderate_entry"  # publish or decline an entry, decide on corrections
+    CORRECT_ENTRY = "correct_entry"  # propose a correction to a published entry
 
 
 OPEN_DOORS = doors.OPEN_DOORS
@@ -60,6 +65,10 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.TAKE_PART: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
     Action.WRITE_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
     Action.EDIT_NOTE: frozenset({Role.ORGANISER, Role.FACILITATOR}),
+    Action.CONTRIBUTE: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
+    Action.EDIT_ENTRY: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
+    Action.MODERATE_ENTRY: frozenset({Role.ORGANISER}),
+    Action.CORRECT_ENTRY: frozenset(Role),
 }
 
 

@@ -11,7 +11,7 @@ turn the same document into each format, and `render` picks one by its name in `
     ))
     pdf = to_pdf(doc)   # or render(doc, "pdf")
 
-Modules: `model` (the document), `user_markdown` (the organisers' Markdown, parsed and
+Modules: `model` (the document), `core.user_markdown` (the organisers' Markdown, parsed and
 sanitised), `tables` (charts as tables, column widths), one per format (`html`, `pdf`, `docx`,
 `markdown`) and `png` (charts as pictures for DOCX).
 
@@ -74,7 +74,7 @@ def to_markdown(doc: Document) -> str:
 def markdown_to_html(text: str) -> str:
     """User Markdown as sanitised HTML: CommonMark + tables + strikethrough; only safe tags,
     links to http(s)/mailto only, headings at h3 or below."""
-    from .user_markdown import markdown_to_html as render_user_markdown
+    from coproduce.core.user_markdown import markdown_to_html as render_user_markdown
 
     return render_user_markdown(clean_text(text))
 

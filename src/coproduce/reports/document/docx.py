@@ -42,7 +42,7 @@ from .model import (
 )
 from .png import bars_png, scatter_png
 from .tables import chart_table, column_weights
-from .user_markdown import html_to_text, markdown_tree, safe_href
+from coproduce.core.user_markdown import html_to_text, markdown_tree, safe_href
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN

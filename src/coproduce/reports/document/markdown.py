@@ -27,7 +27,7 @@ from .model import (
     Table,
 )
 from .tables import chart_table
-from .user_markdown import html_to_text, markdown_tree, safe_href
+from coproduce.core.user_markdown import html_to_text, markdown_tree, safe_href
 
 # Characters that start Markdown syntax anywhere in a line: backslash-escaped always.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~<>])")
