@@ -239,6 +239,14 @@ def user_data() -> list[str]:
         # The themes' names and notes are people's; the account of how they were found is the
         # platform's own sentence, and must be translated like any other.
         found.update(_strings(themes.get("questions", {})))
+    # A library entry's sources are people's words kept as JSON, and its body is Markdown,
+    # shown as the page shows it (a bold lead-in runs on into its paragraph).
+    from coproduce.core.user_markdown import markdown_to_html
+    from coproduce.library.models import Entry
+
+    for links, body in Entry.objects.values_list("links", "body"):
+        found.update(_strings([item.get("label", "") for item in links if isinstance(item, dict)]))
+        found.update(_strings(visible_texts(markdown_to_html(body))))
     # Time zones go by their standard names, the same in every language.
     zones = zoneinfo.available_timezones()
     found.update(zones | {zone.replace("_", " ") for zone in zones})
@@ -263,6 +271,9 @@ def _strings(value) -> set[str]:
 def unmarked(text: str, data: list[str]) -> list[str]:
     """The fragments of a text left once translated words, people's data, numbers and
     punctuation are taken out; none when everything in it was translated or people's."""
+    # Addresses are the same in every language; taken out first, so that a name in one
+    # ("comune.bologna.it") does not break it into pieces that look like words.
+    text = re.sub(r"\w+://[^\s)>\]]+", " ", text)
     left = []
     for fragment in _outside_marks(text).split(_CUT):
         fragment = " ".join(fragment.split())
@@ -273,6 +284,10 @@ def unmarked(text: str, data: list[str]) -> list[str]:
                 # Whole words only: a name "Es" must not cut "interesting" in two.
                 whole = rf"(?<!\w){re.escape(value)}(?!\w)"
                 fragment = re.sub(whole, _CUT, fragment, flags=re.IGNORECASE)
+                # One text and, cut short after it, the start of another (a search snippet).
+                head, cut, tail = fragment.rpartition(_CUT)
+                if cut and _part_of(tail, data):
+                    fragment = head + cut
         left.extend(piece for piece in fragment.split(_CUT) if not _part_of(piece, data))
     return [f for f in (_words(piece) for piece in left) if f]
 

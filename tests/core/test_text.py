@@ -13,7 +13,7 @@ from coproduce.cafe.models import Cafe, Note, Table
 from coproduce.coalitions.models import Role
 from coproduce.conversations.models import Conversation, Statement
 from coproduce.conversations.polis import import_polis
-from coproduce.core.text import clean_text
+from coproduce.core.text import _clean_thoroughly, clean_text
 from coproduce.reports import services as reports
 from coproduce.workshops.models import AgendaItem
 
@@ -221,3 +221,9 @@ def test_a_renamed_theme_label_is_stored_clean():
     reports.edit_themes(report, "none", "rename", theme="t1", label=f"Bikes{RLO}\r\nlanes\x07")
     report.refresh_from_db()
     assert report.themes["questions"]["none"][0]["label"] == "Bikes lanes"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)), st.booleans())
+def test_the_quick_way_for_plain_ascii_gives_what_the_thorough_way_gives(value, multiline):
+    # Escapes, CR and other controls are ASCII too: the quick way must leave them to the other.
+    assert clean_text(value, multiline=multiline) == _clean_thoroughly(value, multiline=multiline)

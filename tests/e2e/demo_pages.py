@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from coproduce.cafe.models import Cafe
 from coproduce.conversations.models import Conversation
+from coproduce.library.models import Entry
 from coproduce.workshops import demo
 from coproduce.workshops.models import Workshop
 
@@ -61,6 +62,31 @@ def organiser_pages(cafe, conversation) -> list[str]:
         f"/reports/{slug}/themes/",
         "/accounts/profile/",
         "/my/",
+        *library_pages(),
+        f"/library/new/{coalition}/",
+        f"/library/{own_entry().pk}/edit/",
+        "/library/new/",
+        "/library/moderation/",
+        f"/library/link/workshop/{slug}/",
+        f"/library/link/workshop/{slug}/?q=commons",
+        f"/library/link/coalition/{coalition}/",
+    ]
+
+
+def own_entry() -> Entry:
+    """The demo coalition's own entry in the library (its organiser may edit it)."""
+    return Entry.objects.filter(is_sample=True, coalition__isnull=False).order_by("pk").first()
+
+
+def library_pages() -> list[str]:
+    """The library's search (and a search with picks) and a shared entry with its history."""
+    shared = Entry.objects.filter(is_sample=True, coalition__isnull=True).order_by("pk").first()
+    return [
+        "/library/",
+        "/library/?q=participatory+budget*&f=kind%3Apolicy",
+        f"/library/{shared.pk}/",
+        f"/library/{shared.pk}/history/",
+        f"/library/{own_entry().pk}/",
     ]
 
 
@@ -95,6 +121,7 @@ def public_pages(cafe, conversation) -> list[str]:
         f"/workshops/{demo.WORKSHOP_SLUG}/",
         f"/conversations/{conversation.pk}/",
         f"/cafe/{cafe.pk}/harvest/",
+        *library_pages(),
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",

@@ -2,7 +2,7 @@
 
 from django.apps import apps
 
-APPS = ("people", "coalitions", "workshops", "cafe", "conversations", "reports", "jobs")
+APPS = ("people", "coalitions", "workshops", "cafe", "conversations", "reports", "jobs", "library")
 # Set by logging in, which the test does itself before each request.
 IGNORED = {("people", "person"): {"last_login"}}
 

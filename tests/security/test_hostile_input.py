@@ -30,7 +30,9 @@ HOSTILE_SEGMENTS = {
 }
 HOSTILE_VALUES = ["\x00", "abc", "-1", "9" * 23, "x" * 5000, "%"]
 # Every query parameter a view reads (grep request.GET), and one no view reads.
-QUERY_KEYS = ["q", "page", "part", "round", "by", "next", "workshop", "version", "back", "unknown"]
+QUERY_KEYS = ["q", "page", "part", "round", "by", "next", "workshop", "version", "back"]
+QUERY_KEYS += ["f", "from", "to", "unknown"]  # the library's picks and compared versions
+QUERY_KEYS += ["entry"]  # the entry a link page starts from
 VISITORS = (ANONYMOUS, ORGANISER, REGISTRANT)
 
 

@@ -268,6 +268,54 @@ def sees_linked(w):
     return sees_workshop(w)
 
 
+CONTRIBUTORS = frozenset({MEMBER, FACILITATOR, ORGANISER})
+
+
+def reads_entry(w: World) -> frozenset:
+    """Accounts that may read the coalition's entry (and so propose a correction to it)."""
+    return ACCOUNTS if w.public else ROLES
+
+
+def _entry_form(key: str):
+    def data(w, visitor):
+        from coproduce.library.forms import EditEntryForm, initial_of
+        from coproduce.library.services import latest_number
+
+        entry = w.objects[key]
+        initial = {**initial_of(entry), "base": latest_number(entry)}
+        return {**form_data(EditEntryForm(entry=entry, initial=initial)), "title": "Edited"}
+
+    return data
+
+
+def _correction_form(key: str):
+    def data(w, visitor):
+        from coproduce.library import services
+        from coproduce.library.forms import CorrectionForm
+
+        form = CorrectionForm(entry=w.objects[key])
+        base = str(services.latest_number(w.objects[key]))
+        changes = {"city": "Somewhere else", "reason": "The city is wrong.", "base": base}
+        return {**form_data(form), **changes}
+
+    return data
+
+
+def _entry_cases(get_for: dict) -> list[Case]:
+    """One case for each library entry of the world: who may open this page for it."""
+    return [
+        Case(args=lambda w, k=key: [w.objects[k].pk], get=allowed(who), label=key)
+        for key, who in get_for.items()
+    ]
+
+
+SEES_ENTRY = {
+    "entry": sees_coalition,
+    "shared_entry": ALL,
+    "pending_entry": frozenset({OUTSIDER}),  # its proposer (and the staff)
+}
+
+
 def _job_cases(name: str) -> list[Case]:
     jobs = {
         "public_version_job": sees_workshop,
@@ -647,6 +695,85 @@ PATTERNS: dict[str, list[Case]] = {
         args=_slug, get=allowed(RUN), post=allowed(RUN, CHANGE), data=_theme_rename
     ),
     "reports:find_themes": one(args=_slug, post=allowed(RUN, CHANGE), data=_confirmed),
+    # The library: a coalition's entry, a published shared entry, a shared one waiting.
+    "library:search": one(args=lambda w: [], get=for_everyone(SHOW)),
+    "library:moderation": one(args=lambda w: [], get=allowed(ACCOUNTS)),
+    "library:create": one(
+        args=lambda w: [],
+        get=allowed(ACCOUNTS),
+        post=allowed(ACCOUNTS, CHANGE),
+        data=lambda w, v: {"kind": "case", "title": "A new entry"},
+    ),
+    "library:create_for": one(
+        args=_coalition,
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"kind": "case", "title": "What we learned"},
+    ),
+    "library:entry": _entry_cases(SEES_ENTRY),
+    "library:history": _entry_cases(SEES_ENTRY),
+    "library:edit": [
+        Case(
+            args=lambda w, k=key: [w.objects[k].pk],
+            get=allowed(who),
+            post=allowed(who, CHANGE),
+            data=_entry_form(key),
+            label=key,
+        )
+        for key, who in {
+            "entry": CONTRIBUTORS,
+            "shared_entry": frozenset(),  # the staff only
+            "pending_entry": frozenset({OUTSIDER}),  # its proposer, until it is published
+        }.items()
+    ],
+    "library:correct": [
+        Case(
+            args=lambda w, k=key: [w.objects[k].pk],
+            get=allowed(who),
+            post=allowed(who, CHANGE),
+            data=_correction_form(key),
+            label=key,
+        )
+        for key, who in {
+            "entry": reads_entry,
+            "shared_entry": ACCOUNTS,
+            "pending_entry": frozenset(),  # nothing public to correct yet
+        }.items()
+    ],
+    "library:correction": one(
+        args=lambda w: [w.entry.pk, w.correction.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"decision": "decline", "reply": "Thank you, but no."},
+    ),
+    "library:moderate": [
+        Case(
+            args=lambda w: [w.entry.pk],
+            post=allowed(ORG, CHANGE),
+            data=lambda w, v: {"decision": "decline"},
+            label="entry",
+        ),
+        Case(
+            args=lambda w: [w.pending_entry.pk],
+            post=allowed(frozenset()),  # the staff only
+            data=lambda w, v: {"decision": "publish"},
+            label="pending_entry",
+        ),
+    ],
+    # Bringing entries into the work: whoever contributes to the coalition.
+    "library:link_workshop": one(
+        args=_slug,
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"entry": w.shared_entry.pk, "question": w.question.pk, "note": "Why"},
+    ),
+    "library:link_coalition": one(
+        args=_coalition,
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"entry": w.shared_entry.pk, "note": "Why"},
+    ),
+    "library:unlink": one(args=lambda w: [w.link.pk], post=allowed(CONTRIBUTORS, CHANGE)),
 }
 
 

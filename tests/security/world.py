@@ -29,6 +29,7 @@ from coproduce.conversations import services as conversation_services
 from coproduce.conversations.models import Vote
 from coproduce.core.uploads import clean_image
 from coproduce.jobs.models import Job
+from coproduce.library import services as library_services
 from coproduce.people.guests import SESSION_KEY
 from coproduce.reports import services as report_services
 from coproduce.reports.models import ReportVersion
@@ -110,6 +111,8 @@ def build_world(public: bool) -> World:
             "draft",
             "participant",
             "job",
+            "entry",
+            "correction",
         )
     }
     world = World(public=public, markers=markers)
@@ -139,6 +142,7 @@ def build_world(public: bool) -> World:
     _conversations(world, tag)
     _report(world)
     _jobs(world)
+    _library(world, tag)
     return world
 
 
@@ -277,3 +281,27 @@ def _jobs(world: World) -> None:
         job.file.save("result.txt", ContentFile(b"done"), save=False)
         job.save()
         o[key] = job
+
+
+def _library(world: World, tag: str) -> None:
+    """A coalition entry with an open correction, a published shared entry, and a shared
+    entry the outsider proposed that waits for a moderator (the site's staff, none of the nine)."""
+    o, markers = world.objects, world.markers
+    entry = library_services.create_entry(
+        {"kind": "case", "title": markers["entry"], "city": "Marker city"},
+        coalition=o["coalition"],
+        author=world.accounts[MEMBER],
+    )
+    o["entry"] = entry
+    o["correction"] = library_services.propose_correction(
+        entry, {"city": "Corrected city"}, markers["correction"], author=world.accounts[OBSERVER]
+    )
+    shared = library_services.create_entry({"kind": "method", "title": f"Shared method {tag}"})
+    o["shared_entry"] = library_services.moderate(shared, publish=True)
+    o["pending_entry"] = library_services.create_entry(
+        {"kind": "policy", "title": f"Proposed policy {tag}"}, author=world.accounts[OUTSIDER]
+    )
+    # The shared entry brought into the workshop (the café question is left for a new link).
+    o["link"] = library_services.link_entry(
+        o["shared_entry"], coalition=o["coalition"], workshop=o["workshop"]
+    )

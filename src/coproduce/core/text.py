@@ -34,6 +34,10 @@ _DROPPED = re.compile(
 _FLAG = "\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
 _STRAY_TAGS = re.compile(f"({_FLAG})|[\U000e0000-\U000e007f]")
 
+# Printable ASCII with tabs and line feeds has nothing above to remove and nothing for NFC to
+# change: most text is like that, and an import of 100,000 entries cleans it millions of times.
+_ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
 
 def clean_text(value: str, *, multiline: bool = True) -> str:
     """``value`` in NFC with the characters that only serve spoofing or break terminals removed.
@@ -54,6 +58,12 @@ def clean_text(value: str, *, multiline: bool = True) -> str:
     Normalisation comes last, so removing a character never leaves a sequence that NFC would
     still compose: cleaning twice gives the same text as cleaning once.
     """
+    if value.isascii() and not _ASCII_CONTROLS.search(value):
+        return value if multiline else value.replace("\n", " ").replace("\t", " ")
+    return _clean_thoroughly(value, multiline=multiline)
+
+
+def _clean_thoroughly(value: str, *, multiline: bool) -> str:
     text = _ESCAPES.sub("", value)
     text = _LINE_BREAKS.sub("\n", text)
     if not multiline:

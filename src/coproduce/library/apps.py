@@ -9,3 +9,20 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import rules  # noqa: F401  (who may see and change entries)
+
+        _register_links_to_the_work()
+
+
+def _register_links_to_the_work() -> None:
+    """The demo's starter library and the "From the library" panels of the workshop and
+    coalition pages (those apps never import the library)."""
+    from coproduce.coalitions.panels import register_panel
+    from coproduce.workshops.demo import register_demo_step
+    from coproduce.workshops.panels import register_workshop_panel
+
+    from . import panels
+    from .demo import demo_library
+
+    register_demo_step(demo_library)  # after the café and the map, before the report
+    register_workshop_panel("library", "library/panel_workshop.html", panels.workshop_panel, 35)
+    register_panel("library", "library/panel_coalition.html", panels.coalition_panel, 40)

@@ -7,6 +7,8 @@ drift from the entry itself.
 from django.db import transaction
 from django.utils import timezone
 
+from coproduce.core.text import clean_text
+
 from . import facets
 from .models import Correction, Entry, Link, Revision, Status
 from .search import index
@@ -111,20 +113,39 @@ def _editable(data: dict) -> dict:
 
 @transaction.atomic
 def moderate(entry: Entry, publish: bool) -> Entry:
+    # Read again under a lock: the page may hold an older text than an edit saved since, and
+    # that older text must not go back into the index.
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
     entry.status = Status.PUBLISHED if publish else Status.DECLINED
     entry.save(update_fields=["status"])
     refresh_derived([entry])
     return entry
 
 
-def propose_correction(entry: Entry, data: dict, reason: str, *, author) -> Correction:
-    changed = {
-        name: value for name, value in _editable(data).items() if getattr(entry, name) != value
-    }
+def changes_from(entry: Entry, data: dict, base: int | None = None) -> dict:
+    """The fields whose values differ from the revision `base` (the latest when None), with
+    text compared as it would be stored: browsers send CR LF, the database keeps LF."""
+    number = latest_number(entry) if base is None else base
+    revision = entry.revisions.filter(number=number).first()
+    before = revision.data if revision is not None else snapshot(entry)
+    proposed = {name: _as_stored(value) for name, value in _editable(data).items()}
+    return {name: value for name, value in proposed.items() if before.get(name) != value}
+
+
+def _as_stored(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def propose_correction(
+    entry: Entry, data: dict, reason: str, *, author, base: int | None = None
+) -> Correction:
+    """A correction of the text the person read (revision `base`): if the entry changed since,
+    the correction says so and cannot be accepted over the newer text."""
+    base = latest_number(entry) if base is None else base
     correction = Correction(
         entry=entry,
-        base_number=latest_number(entry),
-        data=changed,
+        base_number=base,
+        data=changes_from(entry, data, base),
         reason=reason,
         proposed_by=author,
     )

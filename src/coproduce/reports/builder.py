@@ -28,6 +28,7 @@ from .document import (
     Section,
     Table,
 )
+from .examples import section as examples_section
 from .gather import ReportData
 from .theme_method import describe_stored
 from .themes import NONE
@@ -55,6 +56,9 @@ def build(data: ReportData, texts: dict[str, str], themes: dict) -> Document:
         _participation(data, titles["participation"], texts.get("participation", "")),
         _conclusions(data, titles["conclusions"], texts.get("conclusions")),
     ]
+    examples = examples_section(data.examples, _md_escape)
+    if examples is not None:  # after the café that discussed them; left out when none
+        sections.insert(2, examples)
     starts = workshop.starts_at.astimezone(workshop.tz)
     # The date in the active language's own form ("26 de noviembre de 2018"), never strftime's
     # English month names.

@@ -17,6 +17,7 @@ from coproduce.conversations.selectors import figures
 from coproduce.workshops.models import Registration, Workshop
 from coproduce.workshops.selectors import sector_counts
 
+from .examples import Example, fingerprint_part, gather_examples
 from .models import WorkshopReport
 from .photos import downscaled
 
@@ -71,6 +72,7 @@ class ReportData:
     cafe: CafeData | None = None
     conversation: ConversationData | None = None
     funnel: dict[str, int] = field(default_factory=dict)
+    examples: list[Example] = field(default_factory=list)  # library entries linked to it
 
 
 def gather(workshop: Workshop) -> ReportData:
@@ -103,6 +105,7 @@ def gather(workshop: Workshop) -> ReportData:
     data.cafe = _cafe(workshop)
     data.conversation = _conversation(workshop)
     data.funnel = _funnel(workshop, data)
+    data.examples = gather_examples(workshop)
     return data
 
 
@@ -210,6 +213,7 @@ def fingerprint(workshop: Workshop) -> str:
             .values_list("pk", "question", "map_computed_at")
         ),
         list(WorkshopReport.objects.filter(workshop=workshop).values_list("themes_changed_at")),
+        fingerprint_part(workshop),  # the examples mentioned: links and the entries' changes
         [(o.pk, o.text) for o in workshop.desired_outcomes.all()],
         [(c.pk, c.text) for c in workshop.conclusions.all()],
         [(c.pk, c.name, c.is_organiser) for c in workshop.contributors.all()],

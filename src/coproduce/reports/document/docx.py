@@ -25,6 +25,7 @@ from docx.text.run import Run
 from markdown_it.tree import SyntaxTreeNode
 
 from coproduce.core.charts import Series
+from coproduce.core.user_markdown import html_to_text, markdown_tree, safe_href
 
 from .model import (
     BarChartSpec,
@@ -42,7 +43,6 @@ from .model import (
 )
 from .png import bars_png, scatter_png
 from .tables import chart_table, column_weights
-from coproduce.core.user_markdown import html_to_text, markdown_tree, safe_href
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN

@@ -12,6 +12,7 @@ import re
 from html import escape
 
 from coproduce.core.charts import Series, horizontal_bars, scatter
+from coproduce.core.user_markdown import markdown_to_html
 
 from .model import (
     BarChartSpec,
@@ -29,7 +30,6 @@ from .model import (
     page_number_parts,
 )
 from .tables import chart_table, column_weights, percentages
-from coproduce.core.user_markdown import markdown_to_html
 
 WIDTH_CLASSES = "".join(f".report col.w{n} {{ width: {n}%; }}\n" for n in range(1, 101))
 FONTS = '"DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif'

@@ -14,6 +14,8 @@ import re
 
 from markdown_it.tree import SyntaxTreeNode
 
+from coproduce.core.user_markdown import html_to_text, markdown_tree, safe_href
+
 from .model import (
     Block,
     BulletList,
@@ -27,7 +29,6 @@ from .model import (
     Table,
 )
 from .tables import chart_table
-from coproduce.core.user_markdown import html_to_text, markdown_tree, safe_href
 
 # Characters that start Markdown syntax anywhere in a line: backslash-escaped always.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~<>])")

@@ -1,0 +1,413 @@
+"""The words of the library's search, the same on SQLite and PostgreSQL (pure: no Django).
+
+The index does not trust either database's word splitting: each entry's text is turned here
+into a line of *processed* words (folded: lower case, accents removed; then stemmed in the
+entry's language), and that is what SQLite's FTS5 table and PostgreSQL's tsvector hold. A query
+is processed the same way, each word standing for its English OR its Spanish stem, so both
+databases compare the same tokens and find the same entries.
+
+Query syntax, for people rather than for databases:
+
+    world cafe          every word must be there (in any field)
+    "world cafe"        the words next to each other, in this order
+    particip*           words starting with "particip"
+    -jury               entries without "jury"
+
+Anything else is read as words; quotes that do not close, operators, SQL, emoji and control
+characters become plain words or nothing. The renderers quote every token, so neither FTS5's
+nor PostgreSQL's query syntax ever sees a character that a person typed as an operator.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import Stemmer
+
+# A word: letters and digits, with the combining accents that may follow them (a decomposed
+# "Café" stays one word). Underscores, punctuation, symbols and emoji separate words.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+WORD = re.compile(rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*")
+# Longer "words" are pasted links or noise; cutting them keeps PostgreSQL's lexeme limit far.
+WORD_MAX = 60
+
+# Enough for any question a person asks; more is a paste or an attack, cut rather than refused.
+QUERY_CHARS_MAX = 1000
+TERMS_MAX = 12
+PHRASE_WORDS_MAX = 8
+
+LANGUAGES = {"en": "english", "es": "spanish"}
+DEFAULT_LANGUAGE = "en"
+
+_local = threading.local()  # PyStemmer's stemmers are not safe to share between threads
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    name = LANGUAGES.get(language, LANGUAGES[DEFAULT_LANGUAGE])
+    if name not in stemmers:
+        stemmers[name] = Stemmer.Stemmer(name)
+    return stemmers[name]
+
+
+def index_language(language: str | None) -> str:
+    """The stemmer an entry's text is indexed with: Spanish for Spanish entries, else English."""
+    code = (language or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+# -- words ----------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Café" -> "cafe", "STRASSE" and "Straße" -> "strasse"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (numbers kept)."""
+    if text.isascii():  # most text, and its folding is lower case (an import's hot path)
+        return [word[:WORD_MAX] for word in WORD.findall(text.lower())]
+    found = []
+    for raw in WORD.findall(text):
+        found.extend(_folded_parts(raw))
+    return found
+
+
+def _folded_parts(raw: str) -> list[str]:
+    if raw.isascii():  # the common case, and its folding is lower case
+        return [raw.lower()[:WORD_MAX]]
+    # Folding can uncover separators ("½" -> "1⁄2"), so the folded word is split again.
+    return [part[:WORD_MAX] for part in WORD.findall(fold(raw))]
+
+
+def stem(folded: Iterable[str], language: str) -> list[str]:
+    return _stemmer(index_language(language)).stemWords(list(folded))
+
+
+def index_text(text: str, language: str) -> str:
+    """One field of an entry as the index holds it: its stemmed words joined by spaces."""
+    return " ".join(stem(words(text), language))
+
+
+def tsvector_literal(fields: list[str], language: str) -> str:
+    """The fields (title, description, body) as a PostgreSQL tsvector literal, weighted A, B,
+    C, D in that order, with a gap between fields so a phrase never spans two of them (as in
+    FTS5, where a phrase matches within one column)."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, text in zip("ABCD", fields, strict=False):
+        for token in stem(words(text), language):
+            position += 1
+            spots = positions.setdefault(token, [])
+            # PostgreSQL keeps 256 positions per word and none past 16383.
+            if len(spots) < 256 and position <= POSITION_MAX:
+                spots.append(f"{position}{weight}")
+        position += 1
+    return " ".join(
+        f"{_ts_quote(token)}:{','.join(spots)}" if spots else _ts_quote(token)
+        for token, spots in positions.items()
+    )
+
+
+POSITION_MAX = 16383
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing a query asks for: a word, a phrase (several words) or a prefix."""
+
+    words: tuple[str, ...]  # folded
+    prefix: bool = False
+    exclude: bool = False
+
+    def alternatives(self) -> list[tuple[str, ...]]:
+        """The token sequences that satisfy the term: English and Spanish stems, or the prefix
+        as typed and as stemmed (so "participation*" still finds "participation")."""
+        if self.prefix:
+            word = self.words[0]
+            return _unique([(word,), (stem([word], "en")[0],), (stem([word], "es")[0],)])
+        return _unique([tuple(stem(self.words, "en")), tuple(stem(self.words, "es"))])
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[Term, ...] = ()
+    # Entries with any of the terms rather than all (for "similar entries"; not in the syntax).
+    any_of: bool = False
+
+    @property
+    def positive(self) -> tuple[Term, ...]:
+        return tuple(term for term in self.terms if not term.exclude)
+
+    @property
+    def excluded(self) -> tuple[Term, ...]:
+        return tuple(term for term in self.terms if term.exclude)
+
+    def __bool__(self) -> bool:
+        """A query that can find something: at least one word that is not excluded."""
+        return bool(self.positive)
+
+
+# A quoted phrase (closed, or running to the end), or a run of anything but spaces and quotes.
+_PIECE = re.compile(r'(-?)"([^"]*)"?|(\S+?)(?=\s|"|$)')
+
+
+def parse(text: str) -> Query:
+    """What a person typed, as terms; never raises (anything odd becomes words or nothing)."""
+    text = _printable(str(text or "")[:QUERY_CHARS_MAX])
+    terms: list[Term] = []
+    for match in _PIECE.finditer(text):
+        term = _term(match)
+        if term is not None and term not in terms:
+            terms.append(term)
+        if len(terms) >= TERMS_MAX:
+            break
+    return Query(tuple(terms))
+
+
+def _term(match: re.Match) -> Term | None:
+    negate, quoted, bare = match.group(1), match.group(2), match.group(3)
+    if quoted is not None:
+        found = words(quoted)[:PHRASE_WORDS_MAX]
+        return Term(tuple(found), exclude=bool(negate)) if found else None
+    exclude = bare.startswith("-") and len(bare) > 1
+    prefix = bare.endswith("*")
+    found = words(bare)[:PHRASE_WORDS_MAX]
+    if not found:
+        return None
+    if prefix and len(found) == 1:
+        return Term(tuple(found), prefix=True, exclude=exclude)
+    # "covid-19" or "world-café": one typed word that holds several is read as a phrase.
+    return Term(tuple(found), exclude=exclude)
+
+
+def _printable(text: str) -> str:
+    return "".join(char if char.isprintable() else " " for char in text)
+
+
+def _unique(items: list) -> list:
+    return list(dict.fromkeys(items))
+
+
+# -- rendering for the databases ------------------------------------------------------------
+
+
+def to_fts5(query: Query | str) -> str | None:
+    """An FTS5 MATCH expression, every token quoted; None when nothing can match."""
+    query = parse(query) if isinstance(query, str) else query
+    if not query:
+        return None
+    joiner = " OR " if query.any_of else " AND "
+    found = joiner.join(_fts5_term(term) for term in query.positive)
+    for term in query.excluded:
+        found = f"({found}) NOT {_fts5_term(term)}"
+    return found
+
+
+def _fts5_term(term: Term) -> str:
+    star = "*" if term.prefix else ""
+    options = [_fts5_quote(" ".join(tokens)) + star for tokens in term.alternatives()]
+    return f"({' OR '.join(options)})"
+
+
+def _fts5_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def to_tsquery(query: Query | str) -> str | None:
+    """A PostgreSQL tsquery, every lexeme quoted; None when nothing can match. It is meant for
+    `CAST(%s AS tsquery)`, which takes the lexemes as they are (they were processed here), and
+    is valid for `to_tsquery('simple', %s)` too."""
+    query = parse(query) if isinstance(query, str) else query
+    if not query:
+        return None
+    parts = [_ts_term(term) for term in query.positive]
+    if query.any_of:
+        parts = ["(" + " | ".join(parts) + ")"]
+    parts += ["!" + _ts_term(term) for term in query.excluded]
+    return " & ".join(parts)
+
+
+def _ts_term(term: Term) -> str:
+    star = ":*" if term.prefix else ""
+    options = [
+        "(" + " <-> ".join(_ts_quote(token) + star for token in tokens) + ")"
+        for tokens in term.alternatives()
+    ]
+    return f"({' | '.join(options)})"
+
+
+def _ts_quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+# -- snippets -------------------------------------------------------------------------------
+
+SNIPPET_WORDS = 30
+# Enough text to find a match in any real entry, without stemming a whole book per result.
+SNIPPET_CHARS_MAX = 20_000
+_MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>|~]+|<[^>]{0,200}>")
+
+
+def plain(markdown: str) -> str:
+    """Markdown as the words a reader sees (links by their text, no emphasis marks or tags)."""
+    # Character references ("&lt;" from an imported HTML body) read as the character they name.
+    return html.unescape(_MARKDOWN.sub(lambda match: match.group(1) or " ", markdown))
+
+
+def snippet(text: str, query: Query | str, length: int = SNIPPET_WORDS) -> list[tuple[str, bool]]:
+    """The best window of about `length` words of the text for the query, as parts; the
+    matched words are flagged True. The text is shown as written; matching is by folded stem
+    ("cafés" lights up for "café")."""
+    query = parse(query) if isinstance(query, str) else query
+    text = str(text or "")[:SNIPPET_CHARS_MAX]
+    spans = [(match.start(), match.end()) for match in WORD.finditer(text)]
+    if not spans:
+        return [(" ".join(text.split()), False)] if text.strip() else []
+    keys = _Matcher(query).keys([text[start:end] for start, end in spans])
+    first = _best_window(keys, max(1, length))
+    last = min(len(spans), first + max(1, length)) - 1
+    return _parts(text, spans, keys, first, last)
+
+
+class _Matcher:
+    """Which positive query term each word of a text satisfies (None: none), by folded word
+    or by its English or Spanish stem. Each different word is stemmed once."""
+
+    def __init__(self, query: Query):
+        self.exact: dict[str, int] = {}
+        self.prefixes: list[tuple[str, int]] = []
+        for number, term in enumerate(query.positive):
+            for tokens in term.alternatives():
+                if term.prefix:
+                    self.prefixes.append((tokens[0], number))
+                else:
+                    for token in tokens:
+                        self.exact.setdefault(token, number)
+        # Stemming only cuts endings, so a word can match only if it begins as a query token
+        # does: the other words of a text are skipped without stemming them.
+        self.starts = {token[:2] for token in self.exact} | {p[:2] for p, _ in self.prefixes}
+
+    def keys(self, raw_words: list[str]) -> list[int | None]:
+        folded = {raw: _folded_parts(raw) for raw in set(raw_words) if self._may_match(raw)}
+        folded = {
+            raw: parts
+            for raw, parts in folded.items()
+            if any(part[:2] in self.starts or part[:1] in self.starts for part in parts)
+        }
+        every = list({part for parts in folded.values() for part in parts})
+        # One call per language for all the different words (PyStemmer loops in C).
+        english = dict(zip(every, stem(every, "en"), strict=True))
+        spanish = dict(zip(every, stem(every, "es"), strict=True))
+        found = {
+            raw: self._key([*parts, *(english[p] for p in parts), *(spanish[p] for p in parts)])
+            for raw, parts in folded.items()
+        }
+        return [found.get(raw) for raw in raw_words]
+
+    def _may_match(self, raw: str) -> bool:
+        if not raw.isascii():  # folding may change its first letters ("Éco" -> "eco")
+            return True
+        start = raw[:2].lower()
+        return start in self.starts or start[:1] in self.starts
+
+    def _key(self, candidates: list[str]) -> int | None:
+        for candidate in candidates:
+            if candidate in self.exact:
+                return self.exact[candidate]
+            for prefix, number in self.prefixes:
+                if candidate.startswith(prefix):
+                    return number
+        return None
+
+
+def _best_window(keys: list, length: int) -> int:
+    """Where the window starts that holds the most different terms, then the most matches."""
+    best, best_score = 0, (0, 0)
+    for start in _starts(keys, length):
+        window = [key for key in keys[start : start + length] if key is not None]
+        score = (len(set(window)), len(window))
+        if score > best_score:
+            best, best_score = start, score
+    # Start a little before the first match, so the reader sees what leads to it.
+    if best_score[1]:
+        first_match = next(i for i in range(best, len(keys)) if keys[i] is not None)
+        best = max(0, min(best, first_match - length // 4))
+    return best
+
+
+def _starts(keys: list, length: int) -> Iterator[int]:
+    # Windows worth trying start at a match; a text without matches shows its beginning.
+    yield 0
+    for number, key in enumerate(keys):
+        if key is not None:
+            yield max(0, number - length // 4)
+
+
+def _parts(text: str, spans: list, keys: list, first: int, last: int) -> list[tuple[str, bool]]:
+    parts: list[tuple[str, bool]] = []
+    if first > 0:
+        parts.append(("… ", False))
+    position = spans[first][0]
+    for number in range(first, last + 1):
+        start, end = spans[number]
+        if keys[number] is None:
+            continue
+        _add(parts, text[position:start], False)
+        _add(parts, text[start:end], True)
+        position = end
+    if last < len(spans) - 1:
+        _add(parts, text[position : spans[last][1]] + " …", False)
+    else:  # the text's own ending (a full stop) rather than a cut
+        _add(parts, text[position:].rstrip(), False)
+    return parts
+
+
+def _add(parts: list[tuple[str, bool]], piece: str, matched: bool) -> None:
+    piece = piece if matched else re.sub(r"\s+", " ", piece)
+    if not piece:
+        return
+    if parts and parts[-1][1] == matched and not matched:
+        parts[-1] = (parts[-1][0] + piece, False)
+    else:
+        parts.append((piece, matched))
+
+
+# -- similar entries ------------------------------------------------------------------------
+
+# Words too common to say what an entry is about (English and Spanish), for "similar entries".
+_COMMON = """a about above after again all also an and any are as at be because been before being
+    between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not now of off on once only or other our ours out over own same she should
+    so some such than that the their theirs them then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with
+    would you your city project case method new
+    al como con de del el en es esta este la las lo los mas o para pero por que se sin sobre
+    su sus un una uno y ya ciudad proyecto caso metodo"""
+STOPWORDS = frozenset(_COMMON.split())
+
+
+def distinctive(texts: Iterable[str], limit: int = 10) -> list[str]:
+    """The folded words that best say what these texts are about, most telling first: not
+    common words, not single letters or numbers, earlier texts (the title) first."""
+    seen: dict[str, int] = {}
+    for rank, text in enumerate(texts):
+        for word in words(text.replace("_", " ")):
+            if word in STOPWORDS or len(word) < 3 or word.isdigit():
+                continue
+            seen.setdefault(word, rank)
+    ordered = sorted(seen, key=lambda word: (seen[word], -len(word)))
+    return ordered[:limit]

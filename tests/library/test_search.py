@@ -1,0 +1,355 @@
+"""The library's search on the database the tests run on (SQLite, or PostgreSQL with
+DATABASE_URL): ranking, accents, stemming, phrases, prefixes, exclusions, facets, visibility,
+hostile input and similar entries. Entries are made through the services, as the pages make
+them, so the facets and the index are kept the way they are in use."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from factories import CoalitionFactory, MembershipFactory, PersonFactory
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coproduce.coalitions.models import Visibility
+from coproduce.library import services
+from coproduce.library.models import Entry
+from coproduce.library.rules import visible_entries
+from coproduce.library.search import engine, index, text
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = visible_entries(AnonymousUser())
+
+
+def published(**data):
+    data.setdefault("kind", "case")
+    entry = services.create_entry(data)
+    return services.moderate(entry, publish=True)
+
+
+def titles(query, **options):
+    options.setdefault("visible", EVERYONE)
+    return [hit.entry.title for hit in engine.search(query, **options).hits]
+
+
+def test_title_outranks_description_outranks_body():
+    filler = "A long account of meetings, tables, people and the questions they asked. " * 5
+    published(title="Notes from Ghent", body=f"{filler} The commons were discussed.")
+    published(title="The commons in Bologna", body=filler)
+    published(title="A charter", description="How the commons were shared.", body=filler)
+    assert titles("commons") == ["The commons in Bologna", "A charter", "Notes from Ghent"]
+    scores = [hit.score for hit in engine.search("commons", visible=EVERYONE).hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_accents_and_case_do_not_matter():
+    published(title="The World Café", description="Small tables, changing rounds.")
+    assert titles("world cafe") == ["The World Café"]
+    assert titles("WORLD CAFÉ") == ["The World Café"]
+    assert titles("cafes") == ["The World Café"]
+
+
+def test_english_stemming():
+    published(title="Participation in planning", description="Residents plan their streets.")
+    assert titles("participating") == ["Participation in planning"]
+    assert titles("planned streets") == ["Participation in planning"]
+
+
+def test_spanish_stemming_and_accents_across_languages():
+    published(title="Presupuesto participativo de Sevilla", language="es")
+    published(title="Participation and budgets in Porto Alegre", language="en")
+    assert titles("presupuestos participativos") == ["Presupuesto participativo de Sevilla"]
+    # A Spanish word finds the English entry through its English stem, and the other way.
+    assert sorted(titles("participación")) == [
+        "Participation and budgets in Porto Alegre",
+        "Presupuesto participativo de Sevilla",
+    ]
+
+
+def test_phrase_needs_the_words_next_to_each_other_in_one_field():
+    published(title="A world café in Oldham")
+    published(title="Café talks", description="People from around the world.")
+    published(title="World", description="Café")  # adjacent only across two fields
+    assert titles('"world cafe"') == ["A world café in Oldham"]
+    assert sorted(titles("world cafe")) == ["A world café in Oldham", "Café talks", "World"]
+
+
+def test_prefix_and_exclusion():
+    published(title="Participatory budgeting", description="Votes on the budget.")
+    published(title="Participation ladder", description="Steps.")
+    published(title="Citizens' jury on the budget", description="Participants deliberate.")
+    assert sorted(titles("particip*")) == [
+        "Citizens' jury on the budget",
+        "Participation ladder",
+        "Participatory budgeting",
+    ]
+    assert titles("budget -jury") == ["Participatory budgeting"]
+    assert titles('particip* -"citizens jury" -ladder') == ["Participatory budgeting"]
+    assert titles("-jury") == []
+
+
+def test_place_issues_and_topics_are_searchable():
+    published(title="Neighbourhood pacts", city="Bologna", issues=["planning_development"])
+    assert titles("bologna") == ["Neighbourhood pacts"]
+    assert titles("planning development") == ["Neighbourhood pacts"]
+
+
+def test_snippet_marks_the_matched_words_and_escapes_the_rest():
+    published(
+        title="Café night",
+        description="<script>alert(1)</script> Cafés & more",
+        body="**Tables** in the [hall](https://x.org), cafés at `noon`.",
+    )
+    hit = engine.search("cafe", visible=EVERYONE).hits[0]
+    assert "<mark>Cafés</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&amp;" in hit.snippet_html
+    assert "https" not in hit.snippet_text and "**" not in hit.snippet_text
+    assert hit.snippet_html.count("<mark>") == 2
+
+
+# -- facets ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spread():
+    """Six entries over kinds, countries and modes."""
+    rows = [
+        ("case", "Spain", "online", 2015),
+        ("case", "Spain", "facetoface", 2016),
+        ("case", "Italy", "facetoface", 2009),
+        ("method", "Italy", "online", 2021),
+        ("method", "United Kingdom", "both", None),
+        ("policy", "United Kingdom", "facetoface", 2019),
+    ]
+    for number, (kind, country, mode, year) in enumerate(rows):
+        published(
+            title=f"Commons {number}",
+            kind=kind,
+            country=country,
+            mode=mode,
+            start_year=year,
+            issues=["governance"] if number % 2 else ["environment", "governance"],
+        )
+
+
+def counts(results, name):
+    return {value.value: value.count for value in results.facets[name]}
+
+
+def chosen(results, name):
+    return [value.value for value in results.facets[name] if value.chosen]
+
+
+def test_facet_counts_of_all_matches(spread):
+    results = engine.search("commons", visible=EVERYONE)
+    assert results.total == 6
+    assert counts(results, "kind") == {"case": 3, "method": 2, "policy": 1}
+    assert counts(results, "country") == {"Spain": 2, "Italy": 2, "United Kingdom": 2}
+    assert counts(results, "issue") == {"governance": 6, "environment": 3}
+    assert counts(results, "decade") == {"2000": 1, "2010": 3, "2020": 1}
+    assert [value.value for value in results.facets["kind"]] == ["case", "method", "policy"]
+
+
+def test_narrowing_by_two_facets(spread):
+    picks = {"country": ["Spain", "Italy"], "mode": ["online"]}
+    results = engine.search("commons", visible=EVERYONE, chosen=picks)
+    assert sorted(hit.entry.title for hit in results.hits) == ["Commons 0", "Commons 3"]
+    assert results.total == 2
+    # Each facet counts with the other facets' picks only: the countries of online entries,
+    # the modes of Spanish and Italian entries.
+    assert counts(results, "country") == {"Spain": 1, "Italy": 1}
+    assert sorted(chosen(results, "country")) == ["Italy", "Spain"]
+    assert counts(results, "mode") == {"online": 2, "facetoface": 2}
+    assert counts(results, "kind") == {"case": 1, "method": 1}
+
+
+def test_picking_one_value_still_shows_the_others(spread):
+    results = engine.search("", visible=EVERYONE, chosen={"country": ["Spain"]})
+    assert counts(results, "country") == {"Spain": 2, "Italy": 2, "United Kingdom": 2}
+    assert chosen(results, "country") == ["Spain"]
+    assert results.total == 2
+
+
+def test_empty_text_browses_by_title_and_unknown_picks_are_ignored(spread):
+    results = engine.search("  ", visible=EVERYONE, chosen={"colour": ["red"], "kind": []})
+    assert [hit.entry.title for hit in results.hits] == [f"Commons {n}" for n in range(6)]
+    assert results.total == 6
+    page = engine.search("", visible=EVERYONE, limit=2, offset=4)
+    assert [hit.entry.title for hit in page.hits] == ["Commons 4", "Commons 5"]
+    assert page.total == 6
+
+
+def test_a_picked_value_without_matches_is_still_listed(spread):
+    results = engine.search("commons", visible=EVERYONE, chosen={"country": ["Atlantis"]})
+    assert results.hits == [] and results.total == 0
+    assert [(v.value, v.count, v.chosen) for v in results.facets["country"]][-1] == (
+        "Atlantis",
+        0,
+        True,
+    )
+
+
+def test_a_search_runs_a_bounded_number_of_queries(spread, django_assert_max_num_queries):
+    picks = {"country": ["Spain"], "mode": ["online", "both"], "issue": ["governance"]}
+    # The facet counts (one query for all groups), the page of ids, the entries on it.
+    with django_assert_max_num_queries(3):
+        engine.search("commons", visible=EVERYONE, chosen=picks)
+    with django_assert_max_num_queries(3):
+        engine.search("commons", visible=EVERYONE)
+    with django_assert_max_num_queries(3):
+        engine.search("", visible=EVERYONE, chosen=picks)
+
+
+# -- who finds what -------------------------------------------------------------------------
+
+
+def test_a_private_coalitions_entries_are_invisible_to_outsiders():
+    private = CoalitionFactory(visibility=Visibility.PRIVATE)
+    member = MembershipFactory(coalition=private).person
+    outsider = PersonFactory()
+    services.create_entry({"title": "Our secret commons plan"}, coalition=private)
+    published(title="Public commons")
+    for user in (AnonymousUser(), outsider):
+        found = engine.search("commons", visible=visible_entries(user))
+        assert [hit.entry.title for hit in found.hits] == ["Public commons"]
+        assert found.total == 1 and counts(found, "kind") == {"case": 1}
+        assert engine.search("", visible=visible_entries(user)).total == 1
+    assert sorted(titles("commons", visible=visible_entries(member))) == [
+        "Our secret commons plan",
+        "Public commons",
+    ]
+
+
+def test_pending_shared_entries_only_for_their_author_and_staff():
+    author, stranger = PersonFactory(), PersonFactory()
+    staff = PersonFactory(is_staff=True)
+    services.create_entry({"title": "Proposed commons"}, author=author)
+    assert titles("commons", visible=visible_entries(author)) == ["Proposed commons"]
+    assert titles("commons", visible=visible_entries(staff)) == ["Proposed commons"]
+    assert titles("commons", visible=visible_entries(stranger)) == []
+    assert titles("commons") == []
+
+
+# -- keeping the index in step ---------------------------------------------------------------
+
+
+def test_edits_and_deletions_reach_the_index():
+    entry = published(title="Commons garden")
+    services.update_entry(entry, {"title": "Community orchard"})
+    assert titles("commons") == [] and titles("orchard") == ["Community orchard"]
+    entry.delete()
+    assert titles("orchard") == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM library_search")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_rebuild_and_remove():
+    first = published(title="Commons one")
+    published(title="Commons two")
+    index.remove([first.pk])
+    assert titles("commons") == ["Commons two"]
+    assert index.rebuild() == 2
+    assert sorted(titles("commons")) == ["Commons one", "Commons two"]
+
+
+def test_bulk_update_writes_many_entries_in_few_queries(django_assert_max_num_queries):
+    entries = Entry.objects.bulk_create(
+        Entry(title=f"Bulk commons {n}", status="published") for n in range(1200)
+    )
+    entries = list(Entry.objects.filter(title__startswith="Bulk"))
+    with django_assert_max_num_queries(12):
+        index.update(entries)
+    assert engine.search("bulk", visible=EVERYONE).hits[0].entry.title.startswith("Bulk")
+
+
+# -- hostile input --------------------------------------------------------------------------
+
+# What people (and attackers) type; test_search_text.py has the longer list for the renderers.
+HOSTILE = [
+    '"',
+    '"unclosed phrase',
+    "*",
+    "-",
+    "-*",
+    "NEAR(the commons, 2)",
+    "a AND OR NOT b",
+    "title:cafe",
+    "{title description}: cafe",
+    "'); DROP TABLE library_search; --",
+    "1' OR '1'='1",
+    "a:* & !b | <-> c",
+    "\\'",
+    "x" * 10_000,
+    "commons " * 3000,
+    "👩\u200d💻 🏴 emoji",
+    "\x00\x07\x1b[2J",
+    "\u202eevil",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_input_never_raises(query):
+    published(title="NEAR the commons", description="A title: cafe; 'quoted' \"words\" * -")
+    results = engine.search(query, visible=EVERYONE, chosen={"kind": ["case", "<b>"]})
+    assert results.total == len(results.hits)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=80))
+def test_any_text_is_a_valid_query_for_the_database(query):
+    # The database itself parses what text.py renders (FTS5 MATCH, or CAST AS tsquery).
+    engine.search(query, visible=EVERYONE, limit=1)
+    rendered = text.to_tsquery(query)
+    if connection.vendor == "postgresql" and rendered is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT CAST(%s AS tsquery), to_tsquery('simple', %s)", [rendered] * 2)
+
+
+# -- similar entries ------------------------------------------------------------------------
+
+
+def test_similar_entries_share_words_and_facets():
+    entry = published(
+        title="Participatory budgeting in Porto Alegre",
+        country="Brazil",
+        issues=["governance"],
+        description="Residents decide how to spend part of the city budget.",
+    )
+    close = published(title="Participatory budgeting in Paris", country="France")
+    closer = published(title="Budgeting with residents", country="Brazil", issues=["governance"])
+    published(title="A citizens' jury on transport", country="Brazil")
+    private = CoalitionFactory(visibility=Visibility.PRIVATE)
+    services.create_entry({"title": "Participatory budgeting, privately"}, coalition=private)
+    found = engine.similar(entry, visible=EVERYONE)
+    assert found[:2] == [closer, close]
+    assert entry not in found
+    assert all(other.title != "Participatory budgeting, privately" for other in found)
+
+
+def test_similar_entries_of_an_entry_without_telling_words():
+    entry = published(title="The", country="Chile")
+    published(title="Xyz", country="Chile")
+    published(title="Abc", country="Peru")
+    # Nothing to search for: the entries sharing most facet values (country and kind) first.
+    assert [found.title for found in engine.similar(entry, visible=EVERYONE)] == ["Xyz", "Abc"]
+
+
+def test_similar_entries_are_the_same_on_both_databases():
+    # The case the library pages showed (reported by the pages' tests): a Spanish neighbour.
+    barcelona = published(
+        title="Participatory budgeting in Barcelona",
+        description="Districts decided how to spend part of the city budget.",
+        city="Barcelona",
+        country="Spain",
+        issues=["governance", "economics"],
+        mode="both",
+    )
+    published(title="Participatory planning in Madrid", country="Spain", issues=["planning"])
+    published(title="Participation charter of Ghent", country="Belgium", mode="both")
+    published(title="World Café", kind="method")
+    found = [entry.title for entry in engine.similar(barcelona, visible=EVERYONE)]
+    assert found[0] == "Participatory planning in Madrid"
+    assert "World Café" not in found
