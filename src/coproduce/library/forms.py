@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from . import labels
 from .models import BODY_MAX, DESCRIPTION_MAX, TITLE_MAX, Entry, Kind
-from .services import EDITABLE, changes_from
+from .services import AS_COPRODUCTION, EDITABLE, PRACTICE, changes_from
 
 LINKS_MAX = 20
 LINK_LABEL_MAX = 200
@@ -137,23 +137,8 @@ class EntryForm(forms.Form):
         (_("What it is"), ("kind", "title", "description", "body", "language")),
         (_("Where and when"), ("city", "province", "country", "start_year", "end_year")),
         (_("Sources and licence"), ("links", "licence")),
-        (
-            _("How it worked"),
-            (
-                "issues",
-                "topics",
-                "purposes",
-                "approaches",
-                "method_types",
-                "decision_methods",
-                "organiser_types",
-                "iap2_level",
-                "participants",
-                "recruitment",
-                "mode",
-            ),
-        ),
-        (_("As coproduction"), ("four_cos", "ladder_step", "decision_rights")),
+        (_("How it worked"), PRACTICE),
+        (_("As coproduction"), AS_COPRODUCTION),
     )
 
     def __init__(self, *args, entry: Entry | None = None, **kwargs):

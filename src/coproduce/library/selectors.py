@@ -13,7 +13,7 @@ from coproduce.core.user_markdown import safe_href
 from . import diffs, labels
 from .models import Correction, Entry, Revision, Status
 from .rules import is_moderator, visible_entries
-from .services import EDITABLE
+from .services import AS_COPRODUCTION, EDITABLE, PRACTICE
 
 
 def entries() -> QuerySet:
@@ -61,22 +61,7 @@ FIELD_LABELS = {
     "decision_rights": _("Who holds the decision rights"),
 }
 # The facts listed under "How it worked" on the entry page, in this order.
-FACT_FIELDS = (
-    "issues",
-    "topics",
-    "purposes",
-    "approaches",
-    "method_types",
-    "decision_methods",
-    "organiser_types",
-    "iap2_level",
-    "participants",
-    "recruitment",
-    "mode",
-    "four_cos",
-    "ladder_step",
-    "decision_rights",
-)
+FACT_FIELDS = (*PRACTICE, *AS_COPRODUCTION)
 
 
 @dataclass

@@ -13,6 +13,22 @@ from . import facets
 from .models import Correction, Entry, Link, Revision, Status
 from .search import index
 
+# How the process worked, in Participedia's terms, and how it stands as coproduction (ours):
+# the facts of an entry page, in this order.
+PRACTICE = (
+    "issues",
+    "topics",
+    "purposes",
+    "approaches",
+    "method_types",
+    "decision_methods",
+    "organiser_types",
+    "iap2_level",
+    "participants",
+    "recruitment",
+    "mode",
+)
+AS_COPRODUCTION = ("four_cos", "ladder_step", "decision_rights")
 # What a person may change on an entry, and what each revision keeps.
 EDITABLE = (
     "kind",
@@ -27,20 +43,8 @@ EDITABLE = (
     "end_year",
     "links",
     "licence",
-    "issues",
-    "topics",
-    "purposes",
-    "approaches",
-    "method_types",
-    "decision_methods",
-    "organiser_types",
-    "iap2_level",
-    "participants",
-    "recruitment",
-    "mode",
-    "four_cos",
-    "ladder_step",
-    "decision_rights",
+    *PRACTICE,
+    *AS_COPRODUCTION,
 )
 
 
