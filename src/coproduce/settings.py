@@ -377,6 +377,9 @@ RATE_LIMITS = {
     "password_reset_email": "5/h",  # reset emails to one typed address, from anywhere
     "register": "30/m",  # per person, not per address
     "signup": "10/h",
+    # Entries proposed for the shared library and corrections, per person: more than anyone
+    # writes by hand, few enough that a moderator's queue cannot be flooded.
+    "library_proposal": "30/h",
 }
 
 # Uploads (see core/uploads.py)

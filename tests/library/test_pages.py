@@ -569,3 +569,20 @@ def test_editing_an_imported_entry_keeps_values_the_form_does_not_list(staff):
     assert entry.title == "Imported, edited"
     # Kept, in Participedia's ranking (not the order of the checkboxes on the page).
     assert entry.issues == ["planning", "brand_new_issue", "governance"] and entry.mode == "both"
+
+
+def test_proposals_from_one_account_are_limited(settings, monkeypatch):
+    import types
+
+    from django_ratelimit import core as ratelimit_core
+
+    # One moment for every request: all of them fall in one window of the limit.
+    monkeypatch.setattr(ratelimit_core, "time", types.SimpleNamespace(time=lambda: 1.9e9))
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "library_proposal": "2/h"}
+    entry = published(title="Oldham", city="Oldham")
+    reader = PersonFactory()
+    statuses = [_correction(entry, reader, city=f"Oldham {n}").status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Correction.objects.count() == 2
+    # Another person is not held back by the first one's count.
+    assert _correction(entry, PersonFactory(), city="Oldham, GM").status_code == 302

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, Visitor, can
 from coproduce.core.doors import door
+from coproduce.core.ratelimit import hit
 from coproduce.core.user_markdown import markdown_to_html
 
 from . import searching, selectors, services
@@ -162,6 +163,8 @@ def create_for(request, coalition):
 def _create(request, coalition):
     form = NewEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if coalition is None:  # open to anyone signed in: an account may not flood the queue
+            hit("library_proposal", f"person:{request.user.pk}")
         try:
             created = services.create_entry(
                 form.entry_data(),
@@ -239,6 +242,7 @@ def correct(request, entry):
     initial = {**initial_of(entry), "base": services.latest_number(entry)}
     form = CorrectionForm(request.POST or None, entry=entry, initial=initial)
     if request.method == "POST" and form.is_valid():
+        hit("library_proposal", f"person:{request.user.pk}")
         try:
             services.propose_correction(
                 entry,
