@@ -8,7 +8,7 @@ from coproduce.library import services
 from coproduce.library.demo import ENTRIES, FOUNDING_CASE, LICENCE, SOURCE
 from coproduce.library.links import entries_for_coalition, entries_for_workshop, links_of
 from coproduce.library.models import Entry, Facet, Link, Revision, Status
-from coproduce.library.rules import visible_entries
+from coproduce.library.rules import sight
 from coproduce.library.search import engine
 from coproduce.reports.rendering import render
 from coproduce.workshops import demo
@@ -35,7 +35,7 @@ def workshop(settings) -> Workshop:
 
 
 def search(words: str):
-    return engine.search(words, visible=visible_entries(AnonymousUser()), limit=20)
+    return engine.search(words, sight=sight(AnonymousUser()), limit=20)
 
 
 def test_the_demo_makes_a_starter_library_of_our_own_words_with_public_sources(workshop):

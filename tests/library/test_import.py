@@ -18,7 +18,7 @@ from coproduce.library.exports import export_entries
 from coproduce.library.imports import LICENCE, import_participedia
 from coproduce.library.models import Entry, Facet, Revision, Status
 from coproduce.library.participedia import CASE_COLUMNS, METHOD_COLUMNS
-from coproduce.library.rules import visible_entries
+from coproduce.library.rules import sight
 from coproduce.library.search.engine import search
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def rows_of(columns, rows: list[dict]) -> bytes:
 
 
 def _everyone():
-    return visible_entries(AnonymousUser())
+    return sight(AnonymousUser())
 
 
 def lines(items) -> list[int]:
@@ -78,7 +78,7 @@ def test_an_import_publishes_entries_in_the_shared_library_with_their_source():
         ("iap2", "collaborate"),
         ("decade", "2010"),
     }
-    hits = search("cycle lanes", visible=_everyone()).hits
+    hits = search("cycle lanes", sight=_everyone()).hits
     assert [hit.entry.source_id for hit in hits] == ["102"]
 
 
@@ -129,7 +129,7 @@ def test_a_dry_run_writes_nothing():
     assert report.imported and report.dry_run and lines(report.created) == [2, 3, 4]
     assert not Entry.objects.exists() and not Revision.objects.exists()
     assert not Facet.objects.exists()
-    assert search("cycle", visible=_everyone()).hits == []
+    assert search("cycle", sight=_everyone()).hits == []
 
 
 def test_one_bad_line_and_nothing_is_imported_with_every_bad_line_named():

@@ -286,6 +286,32 @@ def test_snippet_without_a_match_shows_the_beginning():
     assert parts == [("w0 w1 w2 w3 w4 …", False)]
 
 
+def test_snippet_of_a_long_text_reads_from_near_its_first_match():
+    before = " ".join(f"lead{n}" for n in range(2000))  # about 14,000 characters
+    after = " ".join(f"tail{n}" for n in range(2000))
+    source = f"{before} the citizens' jury met. {after}"
+    parts = text.snippet(source, "jury", length=8)
+    shown = "".join(part for part, _ in parts)
+    assert marked(parts) == ["jury"]
+    assert shown == "… the citizens' jury met. tail0 tail1 tail2 tail3 …"
+    # A match far past what is read (a pasted book) gives the beginning, never an error.
+    parts = text.snippet("w " * 20_000 + "jury", "jury", length=3)
+    assert parts == [("w w w …", False)]
+
+
+def test_snippet_passes_over_words_that_only_begin_like_the_query():
+    opening = "Community groups could come together. " + "Other words follow here. " * 160
+    parts = text.snippet(opening + "They formed a cooperative in the end.", "cooperative")
+    assert marked(parts) == ["cooperative"]
+
+
+def test_snippet_of_a_cut_text_never_shows_half_a_word():
+    source = "jury " + "abcdefghij " * 1000
+    parts = text.snippet(source, "jury", length=600)
+    shown = "".join(part for part, _ in parts)
+    assert shown.endswith("abcdefghij …")
+
+
 def test_plain_drops_markdown_marks_and_link_targets():
     shown = text.plain("**Bold** [the site](https://example.org) `code` <b>x</b>")
     assert shown.split() == ["Bold", "the", "site", "code", "x"]

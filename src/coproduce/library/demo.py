@@ -12,7 +12,7 @@ stable source id) before it is created, and linking the same place twice changes
 
 from coproduce.workshops.models import AgendaQuestion
 
-from . import services
+from . import notes, services
 from .models import Entry
 
 SOURCE = "coproduce"  # written by this project, not imported from elsewhere
@@ -133,9 +133,8 @@ ENTRIES = [
             ),
             "body": (
                 "In June 2017 the city of Ghent received a Commons Transition Plan that it had "
-                "commissioned from Michel Bauwens and Yurek Onzia. The authors interviewed "
-                "about 80 people and surveyed some 70 initiatives that residents run "
-                "together, such as shared services and community projects.\n\n"
+                "commissioned from Bauwens and Onzia. The plan draws on 80 interviews and a "
+                "survey of 70 initiatives.\n\n"
                 "The plan asks how a city can work with such initiatives as a partner: "
                 "cooperation between the public authority and the commons, rather than the "
                 "city delivering everything or leaving residents on their own.\n\n"
@@ -195,8 +194,9 @@ ENTRIES = [
             "start_year": 2011,
             "links": [
                 {
-                    "url": "https://moderngov.lambeth.gov.uk/",
-                    "label": "Lambeth Council decisions (the Co-operative Council: decision 2031)",
+                    # The council's own record of decision 2031 (ModernGov's decision page).
+                    "url": "https://moderngov.lambeth.gov.uk/ieDecisionDetails.aspx?ID=2031",
+                    "label": "Lambeth Council decision 2031: the Co-operative Council",
                 }
             ],
             "issues": ["governance"],
@@ -216,8 +216,8 @@ ENTRIES = [
                 "Co-operative Charter: everybody does their bit and everybody benefits."
             ),
             "body": (
-                "Since 2011 Oldham, one of the ten boroughs of Greater Manchester, has "
-                "described itself as a co-operative borough. Its Co-operative Charter sums "
+                "Since 2011 Oldham, in Greater Manchester, has described itself as a "
+                "co-operative borough. Its Co-operative Charter sums "
                 'the idea up as "everybody does their bit and everybody benefits".\n\n'
                 "**Why it matters for coproduction.** The charter puts reciprocity at the "
                 "centre: obligations and rewards run both ways between the council, "
@@ -545,7 +545,7 @@ def _entry(key: str, data: dict, *, coalition) -> Entry:
     entry = services.create_entry(
         {**data, "language": "en", "licence": LICENCE},
         coalition=coalition,
-        note="Starter library written by the Coproduce project.",
+        note=notes.STARTER,  # stored in English, shown in the reader's language
     )
     entry.source, entry.source_id, entry.is_sample = SOURCE, key, True
     entry.save(update_fields=["source", "source_id", "is_sample"])

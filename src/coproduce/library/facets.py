@@ -4,8 +4,7 @@ Multi-value fields give one row per value; the year is counted by decade ("2010"
 2010-2019), which keeps the list short enough to read.
 """
 
-from django.db import connection
-
+from . import bulk, generation
 from .models import Entry, Facet
 
 # Facet name -> how to read its values off an entry. The order is the order on the page.
@@ -33,12 +32,9 @@ def values_of(entry: Entry) -> list[tuple[str, str]]:
 
 def write(entries: list[Entry]) -> None:
     """Replace the facet rows of these entries (two queries for any number of them)."""
-    ids = [entry.pk for entry in entries]
-    Facet.objects.filter(entry_id__in=ids).delete()
-    rows = [(entry.pk, name, value) for entry in entries for name, value in values_of(entry)]
-    # A plain batched INSERT: model objects for bulk_create cost four times as much, and an
-    # import writes about a million of these rows. The table name is ours; values are bound.
-    table = connection.ops.quote_name(Facet._meta.db_table)
-    insert = f"INSERT INTO {table} (entry_id, name, value) VALUES (%s, %s, %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(insert, rows)
+    Facet.objects.filter(entry_id__in=[entry.pk for entry in entries]).delete()
+    rows = ((entry.pk, name, value) for entry in entries for name, value in values_of(entry))
+    # Plain rows (COPY or executemany): model objects for bulk_create cost four times as
+    # much, and an import writes about a million of these rows.
+    bulk.write(Facet._meta.db_table, ("entry_id", "name", "value"), rows)
+    generation.bump()  # what searches counted is out of date

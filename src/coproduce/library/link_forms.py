@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.workshops.models import AgendaQuestion
 
 from .models import Entry, Link
-from .rules import visible_entries
+from .rules import sight, visible_entries
 from .search import engine
 
 OFFERED = 30  # entries in the list when the person has not searched
@@ -21,11 +21,11 @@ SEARCH_MAX = 200
 
 def offered_entries(user, words: str = "") -> list[Entry]:
     """What the entry list offers: the best matches for the words, or the latest entries."""
-    visible = visible_entries(user)
+    seen = sight(user)
     words = " ".join(words.split())[:SEARCH_MAX]
     if words:
-        return [hit.entry for hit in engine.search(words, visible=visible, limit=FOUND).hits]
-    return list(Entry.objects.filter(visible).order_by("-updated_at", "-pk")[:OFFERED])
+        return [hit.entry for hit in engine.search(words, sight=seen, limit=FOUND).hits]
+    return list(Entry.objects.filter(seen.q()).order_by("-updated_at", "-pk")[:OFFERED])
 
 
 def entry_label(entry: Entry) -> str:

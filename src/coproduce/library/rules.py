@@ -7,6 +7,8 @@ and the moderators (the site's staff) see it. Anyone signed in who can read a pu
 may propose a correction to it.
 """
 
+from dataclasses import dataclass
+
 from coproduce.coalitions.permissions import Action, Visitor, can, role_in, rule
 
 from .models import Entry, Status
@@ -56,21 +58,67 @@ def may_correct(visitor: Visitor, entry: Entry) -> bool:
     )
 
 
-def visible_entries(user):
-    """The entries this person may find in searches and lists (one query's condition)."""
-    from django.db.models import Q
+@dataclass(frozen=True)
+class Sight:
+    """Which entries a person may find in searches and lists, written once and read two ways:
+    as a query condition (`q`) and over the search's in-memory columns (`mask`), so the pages,
+    the lists and the search can never disagree. It follows may_view above."""
 
-    from coproduce.coalitions.models import Membership, Visibility
+    everything: bool = False
+    user_id: int | None = None
+    member_of: frozenset[int] = frozenset()
+    moderator: bool = False
+
+    def q(self):
+        from django.db.models import Q
+
+        from coproduce.coalitions.models import Visibility
+
+        if self.everything:
+            return Q()
+        public_coalition = Q(coalition__visibility=Visibility.PUBLIC)
+        condition = Q(status=Status.PUBLISHED) & (Q(coalition__isnull=True) | public_coalition)
+        if self.user_id is not None:
+            condition |= Q(coalition_id__in=sorted(self.member_of))
+            condition |= Q(coalition__isnull=True, added_by_id=self.user_id)
+            if self.moderator:
+                condition |= Q(coalition__isnull=True)
+        return condition
+
+    def mask(self, published, coalition, added_by, public_coalitions):
+        """The same condition over arrays, one item per entry: `published` (bool),
+        `coalition` and `added_by` (ids, 0 for none), given the public coalitions' ids."""
+        import numpy as np
+
+        if self.everything:
+            return np.ones(len(published), dtype=bool)
+        shared = coalition == 0
+        public = np.isin(coalition, np.fromiter(public_coalitions, dtype=np.int64))
+        found = published & (shared | public)
+        if self.user_id is not None:
+            found |= np.isin(coalition, np.fromiter(self.member_of, dtype=np.int64))
+            found |= shared & (added_by == self.user_id)
+            if self.moderator:
+                found |= shared
+        return found
+
+
+def sight(user) -> Sight:
+    from coproduce.coalitions.models import Membership
 
     visitor = user if isinstance(user, Visitor) else Visitor(user)
     if visitor.is_admin:
-        return Q()
-    public_coalition = Q(coalition__visibility=Visibility.PUBLIC)
-    condition = Q(status=Status.PUBLISHED) & (Q(coalition__isnull=True) | public_coalition)
-    if visitor.is_authenticated:
-        mine = Membership.objects.filter(person_id=visitor.user.pk).values("coalition_id")
-        condition |= Q(coalition_id__in=mine)
-        condition |= Q(coalition__isnull=True, added_by_id=visitor.user.pk)
-        if is_moderator(visitor):
-            condition |= Q(coalition__isnull=True)
-    return condition
+        return Sight(everything=True)
+    if not visitor.is_authenticated:
+        return Sight()
+    mine = Membership.objects.filter(person_id=visitor.user.pk).values_list("coalition_id")
+    return Sight(
+        user_id=visitor.user.pk,
+        member_of=frozenset(pk for (pk,) in mine),
+        moderator=is_moderator(visitor),
+    )
+
+
+def visible_entries(user):
+    """The entries this person may find in searches and lists (one query's condition)."""
+    return sight(user).q()

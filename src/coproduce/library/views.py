@@ -28,7 +28,7 @@ from .forms import (
 )
 from .links import links_of
 from .models import Correction, Entry, Status
-from .rules import visible_entries
+from .rules import sight
 from .search import engine
 
 SIMILAR_SHOWN = 5
@@ -53,7 +53,7 @@ def search(request):
     query = searching.read_query(request.GET)
     results = engine.search(
         query.text,
-        visible=visible_entries(request.user),
+        sight=sight(request.user),
         chosen=query.chosen,
         limit=searching.PAGE_SIZE,
         offset=(query.page - 1) * searching.PAGE_SIZE,
@@ -101,9 +101,7 @@ def entry(request, entry):
         "sources": selectors.sources_of(entry),
         "source_page": selectors.source_page_of(entry),
         "links": links_of(entry, visitor),
-        "similar": engine.similar(
-            entry, visible=visible_entries(request.user), limit=SIMILAR_SHOWN
-        ),
+        "similar": engine.similar(entry, sight=sight(request.user), limit=SIMILAR_SHOWN),
         "may_edit": may_edit,
         "may_correct": not may_edit and can(visitor, Action.CORRECT_ENTRY, entry),
         "may_moderate": may_moderate,

@@ -3,26 +3,35 @@
 The pages, the command line and the benchmarks call `search` and `similar`; they never see which
 database answers. Both databases hold the same processed words (text.py), so the same data
 gives the same matching entries and the same counts; only the scores' scale differs (FTS5's
-bm25, PostgreSQL's ts_rank), both weighing a title above a description above a body.
+bm25, PostgreSQL's ts_rank).
 
-A search runs three queries whatever the data: the page of hits, the entries on it, and the
-facet counts over `library_facet` (one grouped count for the facets nobody picked, and one
-per facet with picks, whose counts leave out its own picks so that picking one country still
-shows the others' counts).
+The database answers what it is built for: which entries have these words, and how well the
+best of them match. Everything else happens in memory over a `Tally` of the whole library
+(tally.py): who may see which entry, the picked facet values, the counts of every value and
+the order by title. The tally is read once per process and read again only after the entries
+changed (migration 0004 keeps a number that every change replaces).
+
+Ranking puts the entries with the words in their title first, each group best first. Only
+the first group is scored when it fills the page, which is what keeps a word found in most of
+the library quick to rank: scoring every match is the one cost that grows with the library.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
+import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
 
+from .. import generation
 from ..facets import FACETS
-from ..models import Entry, Facet
+from ..models import Entry
+from ..rules import Sight
+from . import tally as tallying
 from . import text
 
 # Column weights: a word in the title counts ten times one in the body, in the description four.
@@ -72,83 +81,144 @@ class Results:
 def search(
     text_: str,
     *,
-    visible: Q,
+    sight: Sight,
     chosen: dict[str, list[str]] | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> Results:
-    """The visible entries matching the text and the picked facet values, best first (by title
-    when the text is empty), with the facet counts of the whole match."""
+    """The entries this sight finds matching the text and the picked facet values, best first
+    (by title when the text is empty), with the facet counts of the whole match."""
     chosen = _clean_choices(chosen)
     limit, offset = max(0, min(int(limit), LIMIT_MAX)), max(0, int(offset))
     query = text.parse(text_)
     if str(text_ or "").strip() and not query:
         return Results([], 0, _facets_without_matches(chosen), text_)
+    number, tally = _current()
+    found = _visible(tally, sight)
     match = _Match.of(query)
-    counts = _facet_counts(match, visible, chosen)
-    total = _total(counts, chosen)
+    if match is not None:
+        found &= _mask(tally, _matching(tally, number, match))
+    picks = {name: tally.having(name, values) for name, values in chosen.items()}
+    allowed = _all_of(found, picks.values())
+    counts = _facet_counts(tally, found, picks, allowed)
     if match is None:
-        hits = _browse(visible, chosen, limit, offset)
+        ids = tally.by_title(allowed, offset, limit)
+        hits = _hits([(pk, 0.0) for pk in ids])
     else:
-        hits = _ranked(match, visible, chosen, limit, offset)
+        hits = _hits(_ranked(match, tally, allowed, limit, offset))
     for hit in hits:
         hit.snippet_parts = _snippet(hit.entry, query)
-    return Results(hits, total, _facet_values(counts, chosen), text_)
+    return Results(hits, int(allowed.sum()), _facet_values(counts, chosen), text_)
 
 
-def similar(entry: Entry, *, visible: Q, limit: int = 5) -> list[Entry]:
-    """Entries like this one: its most telling words (title, issues, topics, description) as
-    an any-of search, the best candidates ordered again by the facet values they share."""
-    base = Entry.objects.filter(visible).exclude(pk=entry.pk)
+def similar(entry: Entry, *, sight: Sight, limit: int = 5) -> list[Entry]:
+    """Entries like this one: those sharing its most telling words (title, issues, topics,
+    description), the best candidates ordered again by the facet values they share; without
+    such words, the entries sharing most of its places and topics."""
+    tally = current_tally()
+    position = tally.position(entry.pk)
+    others = _visible(tally, sight)
+    if position is not None:
+        others[position] = False
     telling = text.distinctive(
         [entry.title, " ".join(entry.issues), " ".join(entry.topics), entry.description],
         limit=8,
     )
-    match = _Match.of(_rarest(telling))
-    if match is None:
-        ids = _sharing_facets(entry, base, SIMILAR_CANDIDATES)
-        scores = {pk: 0.0 for pk in ids}
-    else:
-        others = visible & ~Q(pk=entry.pk)
-        scores = dict(_scored(match, others, {}, SIMILAR_CANDIDATES, 0))
-    if not scores:  # no word in common with anything: the places and topics it shares
-        scores = {pk: 0.0 for pk in _sharing_facets(entry, base, SIMILAR_CANDIDATES)}
-    shared = _shared_facets(entry, list(scores))
-    ranked = sorted(scores, key=lambda pk: (-shared.get(pk, 0), -scores[pk], pk))[:limit]
-    found = Entry.objects.in_bulk(ranked)
-    return [found[pk] for pk in ranked if pk in found]
+    words = _word_scores(tally, telling) * others
+    shared = (
+        tally.shared(position, others, _SHARED)
+        if position is not None
+        else np.zeros(tally.size, dtype=np.int32)
+    )
+    candidates = _best(words, SIMILAR_CANDIDATES)
+    if not candidates.size:  # no word in common with anything: the places and topics it shares
+        candidates = _best(shared.astype(float), SIMILAR_CANDIDATES)
+    ranked = sorted(candidates, key=lambda at: (-shared[at], -words[at], tally.ids[at]))[:limit]
+    ids = [int(tally.ids[at]) for at in ranked]
+    found = Entry.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
-def _rarest(folded: list[str]) -> text.Query:
-    """The words that say most about an entry are the ones few other entries have: any of
-    those in fewer than RARE entries; when every word is common, all of the three least common
-    ones that some other entry has too. This also keeps the candidates few, so ranking them
-    stays fast at any size."""
-    terms = [text.Term((word,)) for word in folded]
-    if not terms:
-        return text.Query()
-    counts = _capped_counts(terms)
-    order = sorted(range(len(terms)), key=lambda number: counts[number])
-    # A count of one is the entry itself: a word no other entry has finds nothing.
-    rare = [terms[number] for number in order if 1 < counts[number] < RARE]
-    if rare:
-        return text.Query(tuple(rare), any_of=True)
-    shared = [number for number in order if counts[number] > 1]
-    return text.Query(tuple(terms[number] for number in shared[:3]))
+# -- the tally ------------------------------------------------------------------------------
+
+_tallies: dict[str, tuple[int, tallying.Tally]] = {}
+_reading = threading.Lock()
 
 
-def _capped_counts(terms: list[text.Term]) -> list[int]:
-    """How many entries have each word, counting no further than RARE (one query)."""
-    selects, params = [], []
-    for number, term in enumerate(terms):
-        match = _Match.of(text.Query((term,)))
-        # Only our own SQL and an int go into the text; the words are parameters.
-        capped = f"SELECT COUNT(*) FROM ({match.ids} LIMIT {RARE}) AS capped"  # noqa: S608
-        selects.append(f"SELECT {number}, ({capped})")
-        params += match.params
+def current_tally() -> tallying.Tally:
+    """The tally of the library as it is now (see `_current`)."""
+    return _current()[1]
+
+
+def _current() -> tuple[int | None, tallying.Tally]:
+    """The library's generation and its tally: this process's copy, read again when the
+    generation moved (or when there is none to compare)."""
+    number = generation.current()
+    alias = connection.alias
+    kept = _tallies.get(alias)
+    if kept is not None and number is not None and kept[0] == number:
+        return kept
+    with _reading:
+        kept = _tallies.get(alias)  # read by another thread meanwhile?
+        if kept is not None and number is not None and kept[0] == number:
+            return kept
+        # The number is read before the entries: a change in between makes the next search
+        # read them again, never keep older entries under a newer number.
+        fresh = read_tally()
+        if number is not None:
+            _tallies[alias] = (number, fresh)
+        return number, fresh
+
+
+def read_tally() -> tallying.Tally:
+    """Every entry's id, title, status and owners, and every facet value with its entries
+    (one row per value, its entry ids joined in the database: a million facet rows would
+    cost far more to fetch one by one)."""
+    rows = Entry.objects.order_by("pk").values_list(
+        "pk", "title", "status", "coalition_id", "added_by_id"
+    )
+    ids, keys, published, coalition, added_by = [], [], [], [], []
+    for pk, title, status, coalition_id, added_by_id in rows.iterator(chunk_size=10_000):
+        ids.append(pk)
+        keys.append(text.fold(title))
+        published.append(status == "published")
+        coalition.append(coalition_id or 0)
+        added_by.append(added_by_id or 0)
+    joined = "string_agg(entry_id::text, ',')" if _postgresql() else "group_concat(entry_id)"
+    facets: dict[str, list] = {name: [] for name in FACETS}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        return [int(count) for _number, count in sorted(cursor.fetchall())]
+        cursor.execute(
+            f"SELECT name, value, {joined} FROM library_facet GROUP BY name, value"  # noqa: S608
+        )
+        for name, value, entry_ids in cursor.fetchall():
+            if name in facets:
+                facets[name].append((value, _id_list(entry_ids)))
+    columns = {"published": published, "coalition": coalition, "added_by": added_by}
+    return tallying.build(ids, keys, facets, columns)
+
+
+def _visible(tally: tallying.Tally, sight: Sight) -> np.ndarray:
+    from coproduce.coalitions.models import Coalition, Visibility
+
+    public = []
+    if not sight.everything:
+        public = Coalition.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
+    columns = tally.columns
+    published = columns["published"].astype(bool)
+    return sight.mask(published, columns["coalition"], columns["added_by"], list(public))
+
+
+def _mask(tally: tallying.Tally, positions: np.ndarray) -> np.ndarray:
+    found = np.zeros(tally.size, dtype=bool)
+    found[positions] = True
+    return found
+
+
+def _all_of(found: np.ndarray, masks) -> np.ndarray:
+    result = found.copy()
+    for mask in masks:
+        result &= mask
+    return result
 
 
 # -- the text condition, per database -------------------------------------------------------
@@ -156,91 +226,151 @@ def _capped_counts(terms: list[text.Term]) -> list[int]:
 
 @dataclass
 class _Match:
-    """The text condition as SQL: `ids` selects the matching entry ids, `scored` the ids with
-    their score (higher is better); each takes the query text as its parameters."""
+    """The text condition as SQL, with the query as its parameter: `ids` the matching
+    entries' ids joined by commas (one row, however many match; a second parameter caps how
+    many, -1 for all), `scored` their ids and scores (higher is better), `titled_scored` the
+    same for the entries with the words in their title."""
 
     ids: str
     scored: str
+    titled_scored: str
     expression: str
+    titled_expression: str
 
     @property
     def params(self) -> list:
         return [self.expression]
 
-    @property
-    def scored_params(self) -> list:
-        return [self.expression] * self.scored.count("%s")
-
     @classmethod
     def of(cls, query: text.Query) -> _Match | None:
-        if connection.vendor == "postgresql":
-            return cls._postgresql(text.to_tsquery(query))
-        return cls._sqlite(text.to_fts5(query))
+        titled = text.Query(query.positive, any_of=query.any_of)
+        if _postgresql():
+            expression = text.to_tsquery(query)
+            return expression and cls._postgresql(expression, text.to_tsquery(titled))
+        expression = text.to_fts5(query)
+        return expression and cls._sqlite(expression, text.to_fts5(titled))
 
     @classmethod
-    def _sqlite(cls, expression: str | None) -> _Match | None:
-        if expression is None:
-            return None
+    def _sqlite(cls, expression: str, titled_expression: str) -> _Match:
         where = "FROM library_search WHERE library_search MATCH %s"
-        return cls(
-            ids=f"SELECT rowid AS entry_id {where}",
-            scored=f"SELECT rowid AS entry_id, -bm25(library_search, {FTS5_WEIGHTS}) AS score "
-            + where,
-            expression=expression,
-        )
+        scored = f"SELECT rowid, -bm25(library_search, {FTS5_WEIGHTS}) {where}"
+        ids = f"SELECT group_concat(rowid) FROM (SELECT rowid {where} LIMIT %s)"  # noqa: S608
+        titled = "SELECT rowid, -bm25(library_search_title) FROM library_search_title "
+        titled += "WHERE library_search_title MATCH %s"
+        return cls(ids, scored, titled, expression, titled_expression)
 
     @classmethod
-    def _postgresql(cls, expression: str | None) -> _Match | None:
-        if expression is None:
-            return None
-        where = "FROM library_search WHERE document @@ CAST(%s AS tsquery)"
+    def _postgresql(cls, expression: str, titled_expression: str) -> _Match:
+        def ranked(column: str, normalization: int) -> str:
+            # Our own column names only; the query is the parameter.
+            rank = f"ts_rank('{TS_WEIGHTS}', {column}, CAST(%s AS tsquery), {normalization})"
+            where = f"WHERE {column} @@ CAST(%s AS tsquery)"
+            return f"SELECT entry_id, {rank} FROM library_search {where}"  # noqa: S608
+
         return cls(
-            ids=f"SELECT entry_id {where}",
-            scored="SELECT entry_id, "
-            f"ts_rank('{TS_WEIGHTS}', document, CAST(%s AS tsquery)) AS score {where}",
+            # A function of migration 0004, so that the planner uses the full-text index
+            # for a word in most of the library too (see there).
+            ids="SELECT library_matching(CAST(%s AS tsquery), %s)",
+            scored=ranked("document", 0),
+            # A shorter title with the words ranks higher, as with FTS5's bm25.
+            titled_scored=ranked("title_document", 1),
             expression=expression,
+            titled_expression=titled_expression,
         )
+
+
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+_remembered: OrderedDict[tuple, tuple[tallying.Tally, np.ndarray]] = OrderedDict()
+_remembering = threading.Lock()
+REMEMBERED = 64  # the matches of the last searches, at most 400 KB each at 100,000 entries
+
+
+def _matching(tally: tallying.Tally, number: int | None, match: _Match) -> np.ndarray:
+    """The positions of the entries matching the text. The last searches' are kept, for as
+    long as the library does not change: a popular word found in most of the library costs
+    the database tens of milliseconds to list every time, and memory a few hundred KB. They
+    are positions in one tally, kept with it and used with no other."""
+    key = (connection.alias, number, match.expression)
+    with _remembering:
+        kept = _remembered.pop(key, None) if number is not None else None
+        if kept is not None and kept[0] is tally:
+            _remembered[key] = kept  # the latest used again
+            return kept[1]
+    found = tally.positions(_ids(match)).astype(np.int32)
+    if number is not None:
+        with _remembering:
+            _remembered[key] = (tally, found)
+            while len(_remembered) > REMEMBERED:
+                _remembered.popitem(last=False)
+    return found
+
+
+def _ids(match: _Match, most: int = -1) -> np.ndarray:
+    """The ids of the entries matching, at most `most` of them (-1: all)."""
+    with connection.cursor() as cursor:
+        cursor.execute(match.ids, [match.expression, most])
+        return _id_list(cursor.fetchone()[0])
+
+
+def _id_list(joined: str | None) -> np.ndarray:
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def _scores(sql: str, params: list, tally: tallying.Tally, allowed: np.ndarray):
+    """The positions and scores of the rows the SQL scores, for the allowed entries only."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params * sql.count("%s"))
+        rows = cursor.fetchall()
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    scores = np.fromiter((row[1] for row in rows), dtype=float, count=len(rows))
+    at = tally.aligned(ids)
+    kept = at >= 0
+    kept[kept] = allowed[at[kept]]
+    return at[kept], scores[kept]
 
 
 # -- hits -----------------------------------------------------------------------------------
 
 
-def _ranked(match: _Match, visible: Q, chosen: dict, limit: int, offset: int) -> list[Hit]:
-    scored = _scored(match, visible, chosen, limit, offset)
-    found = Entry.objects.select_related("coalition").in_bulk([pk for pk, _score in scored])
+def _ranked(match: _Match, tally: tallying.Tally, allowed: np.ndarray, limit: int, offset: int):
+    """The page of (id, score) pairs: the entries with the words in their title first, best
+    title first; then the others, best first. Only when the titles do not fill the page are
+    the others scored (the costly part for a word found in most of the library). The scores
+    go down the whole list: above 1 for the first group, below for the others."""
+    need = offset + limit
+    if not need or not allowed.any():
+        return []
+    at, scores = _scores(match.titled_scored, [match.titled_expression], tally, allowed)
+    scores = 1.0 + _below_one(scores)
+    order = np.lexsort((at, -scores))
+    if at.size < need:
+        titled = _mask(tally, at)
+        rest, rest_scores = _scores(match.scored, match.params, tally, allowed & ~titled)
+        rest_order = at.size + np.lexsort((rest, -rest_scores))
+        at = np.concatenate([at[order], rest])
+        scores = np.concatenate([scores[order], _below_one(rest_scores)])
+        order = np.concatenate([np.arange(order.size), rest_order])
+    page = order[offset:need]
+    return list(zip(tally.ids[at[page]].tolist(), scores[page].tolist(), strict=True))
+
+
+def _below_one(scores: np.ndarray) -> np.ndarray:
+    """The same order, from 0 up to (never reaching) 1: scores are never negative."""
+    scores = np.maximum(scores, 0.0)
+    return scores / (1.0 + scores)
+
+
+def _hits(scored: list[tuple[int, float]]) -> list[Hit]:
+    # Not Participedia's own record of an imported entry: often larger than all the rest,
+    # and never shown in a list of results.
+    entries = Entry.objects.select_related("coalition").defer("participedia")
+    found = entries.in_bulk([pk for pk, _score in scored])
     return [Hit(found[pk], score) for pk, score in scored if pk in found]
-
-
-def _scored(match: _Match, visible: Q, chosen: dict, limit: int, offset: int) -> list:
-    """The page of (id, score) pairs. The matches are found once (MATERIALIZED; otherwise
-    SQLite runs the full-text match again for every candidate) and their entries are then
-    checked by primary key, rather than listing every visible entry first."""
-    allowed_sql, allowed_params = _matching("SELECT entry_id FROM m", [], visible, chosen)
-    sql = (
-        f"WITH m AS MATERIALIZED ({match.scored}) SELECT m.entry_id, m.score FROM m "  # noqa: S608
-        f"WHERE m.entry_id IN ({allowed_sql}) "
-        "ORDER BY m.score DESC, m.entry_id LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*match.scored_params, *allowed_params, limit, offset])
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
-
-
-def _browse(visible: Q, chosen: dict, limit: int, offset: int) -> list[Hit]:
-    # The ids first: sorting titles and ids is much lighter than sorting whole entries.
-    entries = _narrowed(Entry.objects.filter(visible), chosen).order_by("title", "pk")
-    ids = list(entries.values_list("pk", flat=True)[offset : offset + limit])
-    found = Entry.objects.select_related("coalition").in_bulk(ids)
-    return [Hit(found[pk], 0.0) for pk in ids if pk in found]
-
-
-def _matching(match_ids: str | None, params: list, visible: Q, chosen: dict, leave_out=None):
-    """SQL for the ids of the visible entries among the matches (all of them when `match_ids`
-    is None) with the picked facet values but `leave_out`'s."""
-    entries = _narrowed(Entry.objects.filter(visible), chosen, leave_out)
-    if match_ids is not None:
-        entries = entries.filter(pk__in=RawSQL(match_ids, params))  # noqa: S611 (our SQL)
-    return _ids(entries)
 
 
 def _snippet(entry: Entry, query: text.Query) -> list[tuple[str, bool]]:
@@ -261,70 +391,29 @@ def _clean_choices(chosen: dict | None) -> dict[str, list[str]]:
     return cleaned
 
 
-def _narrowed(entries, chosen: dict, leave_out: str | None = None):
-    """Entries with at least one picked value of every facet with picks (but `leave_out`)."""
-    # EXISTS per entry rather than IN (list): a popular value (a country with a third of the
-    # library) would otherwise be listed in full for every search.
-    for name, values in chosen.items():
-        if name != leave_out:
-            picked = Facet.objects.filter(entry_id=OuterRef("pk"), name=name, value__in=values)
-            entries = entries.filter(Exists(picked))
-    return entries
-
-
-def _ids(entries) -> tuple[str, tuple]:
-    return entries.order_by().values("pk").query.sql_with_params()
-
-
-def _facet_counts(match: _Match | None, visible: Q, chosen: dict) -> dict[str, Counter]:
-    """Entries per facet value, in one query: a grouped count for the facets without picks,
-    and one for each facet with picks (narrowed by the other facets' picks only). The matches
-    are found once, MATERIALIZED, so each database's planner uses its full-text index for
-    them (PostgreSQL otherwise chose to read every document for a two-word search)."""
-    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-    groups = [[name for name in FACETS if name not in chosen]] + [[name] for name in chosen]
-    selects, params = [], []
-    for names in [names for names in groups if names]:
-        leave_out = names[0] if names[0] in chosen else None
-        match_ids = None if match is None else "SELECT entry_id FROM m"
-        entries_sql, entries_params = _matching(match_ids, [], visible, chosen, leave_out)
-        marks = ", ".join(["%s"] * len(names))
-        selects.append(
-            f"SELECT f.name, f.value, COUNT(*) FROM library_facet f WHERE f.name IN ({marks}) "  # noqa: S608
-            f"AND f.entry_id IN ({entries_sql}) GROUP BY f.name, f.value"
-        )
-        params += [*names, *entries_params]
-    sql = " UNION ALL ".join(selects)
-    if match is not None:
-        sql = f"WITH m AS MATERIALIZED ({match.ids}) {sql}"
-        params = [*match.params, *params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for name, value, count in cursor.fetchall():
-            counts[name][value] = count
+def _facet_counts(tally, found: np.ndarray, picks: dict, allowed: np.ndarray) -> dict:
+    """Entries per facet value: a facet nobody picked counts the whole narrowed match; a
+    facet with picks leaves out its own picks (picking one country still shows the others'
+    counts, as alternatives)."""
+    counts = {name: {} for name in FACETS}
+    counts.update(tally.counts_of_all(allowed))
+    for name in picks:
+        others = [mask for other, mask in picks.items() if other != name]
+        counts[name] = tally.counts(name, _all_of(found, others))
     return counts
 
 
-def _total(counts: dict[str, Counter], chosen: dict) -> int:
-    # Every entry has exactly one kind, so the kind counts add up to the number of matches.
-    kinds = counts["kind"]
-    if "kind" in chosen:
-        return sum(kinds[value] for value in chosen["kind"])
-    return sum(kinds.values())
-
-
-def _facet_values(counts: dict[str, Counter], chosen: dict) -> dict[str, list[FacetValue]]:
+def _facet_values(counts: dict[str, dict], chosen: dict) -> dict[str, list[FacetValue]]:
     found = {}
     for name in FACETS:
         picked = chosen.get(name, [])
-        top = [value for value, _n in _ordered(counts[name])[:FACET_VALUES_MAX]]
+        ordered = sorted(counts[name].items(), key=lambda item: (-item[1], item[0]))
+        top = [value for value, _n in ordered[:FACET_VALUES_MAX]]
         values = top + [value for value in picked if value not in top]
-        found[name] = [FacetValue(value, counts[name][value], value in picked) for value in values]
+        found[name] = [
+            FacetValue(value, counts[name].get(value, 0), value in picked) for value in values
+        ]
     return found
-
-
-def _ordered(counter: Counter) -> list[tuple[str, int]]:
-    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _facets_without_matches(chosen: dict) -> dict[str, list[FacetValue]]:
@@ -336,24 +425,32 @@ def _facets_without_matches(chosen: dict) -> dict[str, list[FacetValue]]:
 _SHARED = ("issue", "city", "country", "four_cos", "kind", "iap2", "mode")
 
 
-def _shared_facets(entry: Entry, ids: list[int]) -> dict[int, int]:
-    """How many facet values each of these entries shares with the entry."""
-    own = Facet.objects.filter(entry=entry, name__in=_SHARED).values_list("name", "value")
-    condition = Q(pk__in=[])
-    for name, value in own:
-        condition |= Q(name=name, value=value)
-    rows = Facet.objects.filter(condition, entry_id__in=ids).values_list("entry_id", flat=True)
-    return Counter(rows)
+def _word_scores(tally: tallying.Tally, folded: list[str]) -> np.ndarray:
+    """Per entry, how telling the words it shares are: a word few entries have says more
+    (each adds the log of how rare it is). Only words in fewer than RARE entries count;
+    when every word is common, the first RARE entries with all of the first three do."""
+    scores = np.zeros(tally.size)
+    terms = [text.Term((word,)) for word in folded]
+    found = [_capped(tally, text.Query((term,))) for term in terms]
+    # A count of one is the entry itself: a word no other entry has finds nothing.
+    rare = [number for number, ids in enumerate(found) if 1 < ids.size < RARE]
+    for number in rare:
+        scores[found[number]] += math.log(tally.size / found[number].size)
+    common = [term for term, ids in zip(terms, found, strict=True) if ids.size >= RARE]
+    if not rare and common:
+        scores[_capped(tally, text.Query(tuple(common[:3])))] = 1.0
+    return scores
 
 
-def _sharing_facets(entry: Entry, base, limit: int) -> list[int]:
-    """For an entry without telling words: the entries sharing most of its values, counted in
-    the database (a common kind or country would be tens of thousands of rows to fetch)."""
-    own = Facet.objects.filter(entry=entry, name__in=_SHARED).values_list("name", "value")
-    condition = Q(pk__in=[])
-    for name, value in own:
-        condition |= Q(name=name, value=value)
-    visible = base.filter(pk=OuterRef("entry_id"))
-    rows = Facet.objects.filter(condition).filter(Exists(visible)).values("entry_id")
-    top = rows.annotate(shared=Count("id")).order_by("-shared", "entry_id")[:limit]
-    return [row["entry_id"] for row in top]
+def _capped(tally: tallying.Tally, query: text.Query) -> np.ndarray:
+    """The positions of the entries matching, at most RARE of them (any RARE)."""
+    match = _Match.of(query)
+    return tally.positions(_ids(match, RARE)) if match is not None else np.zeros(0, dtype=int)
+
+
+def _best(scores: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the highest positive scores, at most `count` of them."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size > count:
+        positive = positive[np.argsort(-scores[positive], kind="stable")[:count]]
+    return positive

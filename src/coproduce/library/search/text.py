@@ -20,10 +20,13 @@ nor PostgreSQL's query syntax ever sees a character that a person typed as an op
 
 from __future__ import annotations
 
+import functools
 import html
+import itertools
 import re
 import threading
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -45,15 +48,20 @@ LANGUAGES = {"en": "english", "es": "spanish"}
 DEFAULT_LANGUAGE = "en"
 
 _local = threading.local()  # PyStemmer's stemmers are not safe to share between threads
+# Stems already worked out, per language: an import stems millions of words from a vocabulary
+# of tens of thousands, and a dictionary look-up costs a fifth of a call into the stemmer.
+# Cleared when full, so a stream of new words (an attack, a huge corpus) cannot grow it.
+STEM_CACHE_MAX = 200_000
 
 
-def _stemmer(language: str) -> Stemmer.Stemmer:
+def _stemming(language: str) -> tuple[Stemmer.Stemmer, dict[str, str]]:
+    """The thread's stemmer of the language and its cache of stems."""
     stemmers = getattr(_local, "stemmers", None)
     if stemmers is None:
         stemmers = _local.stemmers = {}
     name = LANGUAGES.get(language, LANGUAGES[DEFAULT_LANGUAGE])
     if name not in stemmers:
-        stemmers[name] = Stemmer.Stemmer(name)
+        stemmers[name] = (Stemmer.Stemmer(name), {})
     return stemmers[name]
 
 
@@ -72,25 +80,49 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# ASCII text's words are its runs of letters and digits (WORD finds just those in it): one
+# translation of its bytes to lower case with every other character a space, then a split,
+# finds them at a fifth of the regular expression's cost.
+_ASCII_WORDS = bytes(
+    ord(chr(code).lower()) if code < 128 and chr(code).isalnum() else ord(" ")
+    for code in range(256)
+)
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text, in order (numbers kept)."""
     if text.isascii():  # most text, and its folding is lower case (an import's hot path)
-        return [word[:WORD_MAX] for word in WORD.findall(text.lower())]
+        found = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+        if found and max(map(len, found)) > WORD_MAX:
+            return [word[:WORD_MAX] for word in found]
+        return found
     found = []
     for raw in WORD.findall(text):
         found.extend(_folded_parts(raw))
     return found
 
 
-def _folded_parts(raw: str) -> list[str]:
+@functools.lru_cache(maxsize=100_000)  # words recur: fold each once, not at every use
+def _folded_parts(raw: str) -> tuple[str, ...]:
     if raw.isascii():  # the common case, and its folding is lower case
-        return [raw.lower()[:WORD_MAX]]
+        return (raw.lower()[:WORD_MAX],)
     # Folding can uncover separators ("½" -> "1⁄2"), so the folded word is split again.
-    return [part[:WORD_MAX] for part in WORD.findall(fold(raw))]
+    return tuple(part[:WORD_MAX] for part in WORD.findall(fold(raw)))
 
 
 def stem(folded: Iterable[str], language: str) -> list[str]:
-    return _stemmer(index_language(language)).stemWords(list(folded))
+    stemmer, known = _stemming(index_language(language))
+    folded = folded if isinstance(folded, list) else list(folded)
+    try:
+        return list(map(known.__getitem__, folded))
+    except KeyError:  # some words not stemmed yet: stem those (PyStemmer loops in C)
+        missing = set(folded).difference(known)
+        if len(known) + len(missing) > STEM_CACHE_MAX:
+            known.clear()
+            missing = set(folded)
+        missing = list(missing)
+        known.update(zip(missing, stemmer.stemWords(missing), strict=True))
+        return list(map(known.__getitem__, folded))
 
 
 def index_text(text: str, language: str) -> str:
@@ -98,27 +130,40 @@ def index_text(text: str, language: str) -> str:
     return " ".join(stem(words(text), language))
 
 
+# PostgreSQL keeps 256 positions per word and none past 16383.
+POSITION_MAX = 16383
+POSITIONS_PER_WORD = 256
+
+
 def tsvector_literal(fields: list[str], language: str) -> str:
     """The fields (title, description, body) as a PostgreSQL tsvector literal, weighted A, B,
     C, D in that order, with a gap between fields so a phrase never spans two of them (as in
     FTS5, where a phrase matches within one column)."""
-    positions: dict[str, list[str]] = {}
-    position = 0
+    positions: defaultdict[str, list[str]] = defaultdict(list)  # words in order of appearance
+    last = 0  # the position of the last word so far
     for weight, text in zip("ABCD", fields, strict=False):
-        for token in stem(words(text), language):
-            position += 1
-            spots = positions.setdefault(token, [])
-            # PostgreSQL keeps 256 positions per word and none past 16383.
-            if len(spots) < 256 and position <= POSITION_MAX:
-                spots.append(f"{position}{weight}")
-        position += 1
+        tokens = stem(words(text), language)
+        spots = _spots(weight)[last + 1 : last + 1 + len(tokens)]
+        # Every position written, the first 256 of each word kept when rendering: faster
+        # than counting them here, and the same positions.
+        for token, spot in zip(tokens, spots, strict=False):  # none past POSITION_MAX
+            positions[token].append(spot)
+        for token in tokens[len(spots) :]:  # a word only past POSITION_MAX: kept, unplaced
+            positions[token]
+        last += len(tokens) + 1
+    # Words are letters and digits (WORD), never a quote or a backslash: quoted as they are.
     return " ".join(
-        f"{_ts_quote(token)}:{','.join(spots)}" if spots else _ts_quote(token)
-        for token, spots in positions.items()
+        [
+            f"'{token}':{','.join(spots[:POSITIONS_PER_WORD])}" if spots else f"'{token}'"
+            for token, spots in positions.items()
+        ]
     )
 
 
-POSITION_MAX = 16383
+@functools.cache
+def _spots(weight: str) -> list[str]:
+    """Every position's text with the weight ("12B"), at its own index (0 has none)."""
+    return ["", *(f"{position}{weight}" for position in range(1, POSITION_MAX + 1))]
 
 
 # -- queries --------------------------------------------------------------------------------
@@ -258,7 +303,9 @@ def _ts_quote(token: str) -> str:
 SNIPPET_WORDS = 30
 # Enough text to find a match in any real entry, without stemming a whole book per result.
 SNIPPET_CHARS_MAX = 20_000
-_MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>|~]+|<[^>]{0,200}>")
+# The lookahead names every character a mark can start with: the search skips the other
+# characters at once, which halves the time of an import's bodies.
+_MARKDOWN = re.compile(r"(?=[!\[*_`#>|~<])(?:!?\[([^\]]*)\]\([^)]*\)|[*_`#>|~]+|<[^>]{0,200}>)")
 
 
 def plain(markdown: str) -> str:
@@ -272,14 +319,58 @@ def snippet(text: str, query: Query | str, length: int = SNIPPET_WORDS) -> list[
     matched words are flagged True. The text is shown as written; matching is by folded stem
     ("cafés" lights up for "café")."""
     query = parse(query) if isinstance(query, str) else query
-    text = str(text or "")[:SNIPPET_CHARS_MAX]
-    spans = [(match.start(), match.end()) for match in WORD.finditer(text)]
+    matcher = _Matcher(query)
+    text, cut_before, cut_after = _near_first_match(str(text or ""), matcher, length)
+    spans = [match.span() for match in WORD.finditer(text)]
+    if cut_after and spans:  # the last word may be cut in two
+        spans.pop()
     if not spans:
         return [(" ".join(text.split()), False)] if text.strip() else []
-    keys = _Matcher(query).keys([text[start:end] for start, end in spans])
+    keys = matcher.keys([text[start:end] for start, end in spans])
     first = _best_window(keys, max(1, length))
     last = min(len(spans), first + max(1, length)) - 1
-    return _parts(text, spans, keys, first, last)
+    return _parts(text, spans, keys, first, last, cut_before, cut_after)
+
+
+# Where a text is long (a body of thousands of words), only the part from a little before
+# the first word that may match is read: a page of results then costs the same whatever the
+# length of its entries, and the best window is almost always near the first match.
+SNIPPET_LEAD_CHARS = 400
+SNIPPET_SPAN_CHARS = 3000
+_NOT_A_WORD = re.compile(rf"[\W_](?<![{_MARKS}])")
+
+
+def _near_first_match(text: str, matcher: _Matcher, length: int) -> tuple[str, bool, bool]:
+    """The part of the text a snippet is taken from, and whether it was cut before and
+    after."""
+    if not matcher.starts:  # nothing to find (browsing): the beginning, read no further
+        return text[: max(1, length) * 40], False, len(text) > max(1, length) * 40
+    if len(text) <= SNIPPET_SPAN_CHARS:  # short enough to read whole
+        return text, False, False
+    found = _first_match(text, matcher)
+    start = 0 if found is None else max(0, found - SNIPPET_LEAD_CHARS)
+    end = (found if found is not None else 0) + (
+        SNIPPET_SPAN_CHARS if found is not None else max(1, length) * 40
+    )
+    piece = text[start:end]
+    if start:  # begin at a whole word
+        boundary = _NOT_A_WORD.search(piece)
+        piece = piece[boundary.end() :] if boundary else piece
+    return piece, start > 0, end < len(text)
+
+
+def _first_match(text: str, matcher: _Matcher) -> int | None:
+    """Where the first word the query matches begins (None: none in the part read). Words
+    that only begin like a query word ("could" for "cooperative") are stemmed and passed
+    over, a few dozen at a time."""
+    candidates = (found.start() for found in matcher.may_start.finditer(text, 0, SNIPPET_CHARS_MAX))
+    while batch := list(itertools.islice(candidates, 50)):
+        words_at = [WORD.match(text, start) for start in batch]
+        keys = matcher.keys([word.group() if word else "" for word in words_at])
+        for start, key in zip(batch, keys, strict=True):
+            if key is not None:
+                return start
+    return None
 
 
 class _Matcher:
@@ -299,9 +390,19 @@ class _Matcher:
         # Stemming only cuts endings, so a word can match only if it begins as a query token
         # does: the other words of a text are skipped without stemming them.
         self.starts = {token[:2] for token in self.exact} | {p[:2] for p, _ in self.prefixes}
+        # In one regular expression (run in C for every word of a result's text): begins as
+        # a query token does, or has a letter that folding may change ("Éco" -> "eco").
+        starts = "|".join(sorted((re.escape(start) for start in self.starts), key=len))
+        self.may_match = re.compile(rf"(?i:{starts})|.*?[^\x00-\x7f]" if starts else "(?!)")
+        # The same, searching a whole text for the first word it could be true of.
+        word_start = rf"(?<![^\W_])(?<![{_MARKS}])"
+        self.may_start = re.compile(
+            rf"{word_start}(?:(?i:{starts})|[^\W_]*[^\x00-\x7f])" if starts else "(?!)"
+        )
 
     def keys(self, raw_words: list[str]) -> list[int | None]:
-        folded = {raw: _folded_parts(raw) for raw in set(raw_words) if self._may_match(raw)}
+        maybe = self.may_match.match
+        folded = {raw: _folded_parts(raw) for raw in set(raw_words) if maybe(raw)}
         folded = {
             raw: parts
             for raw, parts in folded.items()
@@ -316,12 +417,6 @@ class _Matcher:
             for raw, parts in folded.items()
         }
         return [found.get(raw) for raw in raw_words]
-
-    def _may_match(self, raw: str) -> bool:
-        if not raw.isascii():  # folding may change its first letters ("Éco" -> "eco")
-            return True
-        start = raw[:2].lower()
-        return start in self.starts or start[:1] in self.starts
 
     def _key(self, candidates: list[str]) -> int | None:
         for candidate in candidates:
@@ -356,9 +451,11 @@ def _starts(keys: list, length: int) -> Iterator[int]:
             yield max(0, number - length // 4)
 
 
-def _parts(text: str, spans: list, keys: list, first: int, last: int) -> list[tuple[str, bool]]:
+def _parts(
+    text: str, spans: list, keys: list, first: int, last: int, cut_before: bool, cut_after: bool
+) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
-    if first > 0:
+    if first > 0 or cut_before:
         parts.append(("… ", False))
     position = spans[first][0]
     for number in range(first, last + 1):
@@ -368,7 +465,7 @@ def _parts(text: str, spans: list, keys: list, first: int, last: int) -> list[tu
         _add(parts, text[position:start], False)
         _add(parts, text[start:end], True)
         position = end
-    if last < len(spans) - 1:
+    if last < len(spans) - 1 or cut_after:
         _add(parts, text[position : spans[last][1]] + " …", False)
     else:  # the text's own ending (a full stop) rather than a cut
         _add(parts, text[position:].rstrip(), False)

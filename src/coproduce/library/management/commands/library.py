@@ -1,13 +1,16 @@
-"""`coproduce library import|search|export`: the library from the command line.
+"""`coproduce library import|search|export|reindex`: the library from the command line.
 
     coproduce library import FILE [--dry-run] [--skip-bad-rows]
     coproduce library search "QUERY" [--kind case|method|organisation|policy] [--limit N]
                                      [--format json|text]
     coproduce library export --kind KIND --format participedia-csv|json -o FILE
+    coproduce library reindex
 
 The import prints what it created, updated and refused, line by line, and exits with 0 when it
 imported and 1 when it refused the file. Search and export see what an anonymous visitor sees:
-the published entries of the shared library and of public coalitions.
+the published entries of the shared library and of public coalitions. Reindex writes the search
+index of every entry afresh (after restoring a backup, or when the way words are processed
+changed) and says how many entries it indexed.
 """
 
 import json
@@ -22,7 +25,8 @@ from coproduce.core.management.base import CoproduceCommand, bad_input
 from coproduce.library import exports
 from coproduce.library.imports import import_participedia
 from coproduce.library.models import Entry, Kind
-from coproduce.library.rules import visible_entries
+from coproduce.library.rules import sight, visible_entries
+from coproduce.library.search import index
 
 # People write "organisation"; Participedia and the database say "organization".
 KINDS = {"case": "case", "method": "method", "organisation": "organization", "policy": "policy"}
@@ -37,7 +41,7 @@ class Command(CoproduceCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="import|search|export"
+            dest="action", required=True, metavar="import|search|export|reindex"
         )
         importing = actions.add_parser("import", help="import a Participedia CSV export")
         importing.add_argument("file")
@@ -54,12 +58,15 @@ class Command(CoproduceCommand):
         exporting.add_argument("--kind", choices=list(KINDS), required=True)
         exporting.add_argument("--format", choices=list(exports.FORMATS), required=True)
         exporting.add_argument("-o", "--output", required=True, help="file; '-' for stdout")
+        actions.add_parser("reindex", help="write the search index of every entry afresh")
 
     def handle(self, *args, action, **options):
         if action == "import":
             return self._import(**options)
         if action == "search":
             return self._search(**options)
+        if action == "reindex":
+            return self._reindex()
         return self._export(**options)
 
     # -- import --------------------------------------------------------------------------------
@@ -108,9 +115,7 @@ class Command(CoproduceCommand):
         if not 1 <= limit <= LIMIT_MAX:
             raise bad_input(f"--limit must be between 1 and {LIMIT_MAX}")
         chosen = {"kind": [KINDS[kind]]} if kind else {}
-        results = search(
-            query, visible=visible_entries(AnonymousUser()), chosen=chosen, limit=limit
-        )
+        results = search(query, sight=sight(AnonymousUser()), chosen=chosen, limit=limit)
         found = [
             {
                 "id": hit.entry.pk,
@@ -133,6 +138,12 @@ class Command(CoproduceCommand):
             self.stdout.write(f"{number}. {hit['title']} ({Kind(hit['kind']).label}{source})")
             if hit["snippet"]:
                 self.stdout.write(f"   {hit['snippet']}")
+
+    # -- reindex -------------------------------------------------------------------------------
+
+    def _reindex(self):
+        count = index.rebuild()
+        self.stdout.write(f"Indexed {count:,} entries.")
 
     # -- export --------------------------------------------------------------------------------
 

@@ -1,0 +1,34 @@
+"""Writing many rows at once, as an import does: PostgreSQL's COPY, or SQLite's executemany.
+
+COPY takes the rows as one stream, where an INSERT per row (even pipelined) costs PostgreSQL
+a statement each: about five times as fast for the hundreds of thousands of rows (entries,
+revisions, facets, index rows) of a large import. Both take the values as prepared for the
+database (see imports._saver) and check every constraint as an INSERT would.
+
+Rows may come from a generator: PostgreSQL then reads, checks and indexes each row while
+Python works out the next, so on a machine with two cores the database's half of the work
+costs next to no time.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def write(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Add the rows (each a sequence of values in the order of `columns`) to the table."""
+    # The connection itself rather than the per-thread proxy (looked up on every use).
+    database = connections[DEFAULT_DB_ALIAS]
+    quote = database.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with database.cursor() as cursor:
+        if database.vendor == "postgresql":
+            statement = f"COPY {quote(table)} ({names}) FROM STDIN"
+            # Errors as Django's (DataError, IntegrityError), like those of any other query.
+            with database.wrap_database_errors, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            insert = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(insert, list(rows))  # a list: Django's query log counts them

@@ -1,0 +1,77 @@
+"""The import's fast paths through search/text.py give what the general paths give: ASCII
+words split by translation, stems from the cache, positions of the tsvector literal."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coproduce.library.search import text
+
+ASCII = st.text(alphabet=st.characters(max_codepoint=127), max_size=300)
+ANY = st.text(max_size=200)
+
+
+def general_words(value: str) -> list[str]:
+    """words() without its ASCII shortcut: every word found, folded and cut one by one."""
+    found = []
+    for raw in text.WORD.findall(value):
+        found.extend(part[: text.WORD_MAX] for part in text.WORD.findall(text.fold(raw)))
+    return found
+
+
+@settings(max_examples=300)
+@given(ASCII)
+def test_ascii_words_are_the_words_the_general_path_finds(value):
+    assert text.words(value) == general_words(value)
+
+
+def test_ascii_words_are_cut_like_any_other():
+    assert text.words("A" * 70 + " b") == ["a" * text.WORD_MAX, "b"]
+
+
+@settings(max_examples=200)
+@given(st.lists(ANY, max_size=4), st.sampled_from(["en", "es"]))
+def test_cached_stems_are_the_stemmer_s_own(values, language):
+    found = [word for value in values for word in text.words(value)]
+    stemmer = text._stemming(language)[0]
+    assert text.stem(found, language) == stemmer.stemWords(found)
+    assert text.stem(iter(found), language) == stemmer.stemWords(found)  # any iterable
+
+
+def test_the_stem_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr(text, "STEM_CACHE_MAX", 10)
+    words = [f"walking{n}" for n in range(25)]
+    assert text.stem(words, "en") == [f"walking{n}" for n in range(25)]
+    assert text.stem(["walking", "runs"], "en") == ["walk", "run"]
+    assert len(text._stemming("en")[1]) <= 25
+
+
+@settings(max_examples=200)
+@given(ANY)
+def test_index_words_never_hold_a_quote_or_a_backslash(value):
+    """tsvector_literal quotes words without escaping them: they are letters and digits."""
+    for word in text.words(value):
+        assert "'" not in word and "\\" not in word and word
+
+
+def positions_of(literal: str) -> dict[str, list[str]]:
+    found = {}
+    for item in literal.split(" "):
+        token, _, spots = item.partition(":")
+        found[token.strip("'")] = spots.split(",") if spots else []
+    return found
+
+
+def test_tsvector_positions_number_every_word_and_skip_one_between_fields():
+    literal = text.tsvector_literal(["a b a", "c", "a"], "en")
+    assert positions_of(literal) == {"a": ["1A", "3A", "7C"], "b": ["2A"], "c": ["5B"]}
+
+
+def test_a_word_only_past_the_last_position_is_kept_without_positions():
+    many = " ".join(["x"] * text.POSITION_MAX)
+    literal = text.tsvector_literal([many, "late"], "en")
+    positions = positions_of(literal)
+    assert len(positions["x"]) == text.POSITIONS_PER_WORD
+    assert positions["late"] == []
+    assert re.fullmatch(r"'x':[0-9A,]+ 'late'", literal)

@@ -1,0 +1,80 @@
+"""The in-memory tally the search counts and orders with (pure: no database)."""
+
+import numpy as np
+import pytest
+
+from coproduce.library.search import tally
+
+
+def small():
+    return tally.build(
+        ids=[3, 7, 10, 42],
+        title_keys=["commons", "bologna", "commons", "atlas"],
+        facet_values={
+            "country": [("Italy", [3, 7]), ("Spain", [10]), ("Nowhere", [99])],
+            "issue": [("housing", [3, 10, 42]), ("health", [3])],
+        },
+        columns={"coalition": [0, 5, 0, 0]},
+    )
+
+
+def test_masks_positions_and_unknown_ids():
+    found = small()
+    assert found.mask([7, 42, 1000, -1]).tolist() == [False, True, False, True]
+    assert found.position(10) == 2 and found.position(11) is None
+    assert found.aligned(np.array([42, 8, 3])).tolist() == [3, -1, 0]
+
+
+def test_counts_leave_out_values_nobody_in_the_set_has():
+    found = small()
+    among = found.mask([3, 10])
+    assert found.counts("country", among) == {"Italy": 1, "Spain": 1}
+    assert found.counts_of_all(among) == {
+        "country": {"Italy": 1, "Spain": 1},
+        "issue": {"housing": 2, "health": 1},
+    }
+    assert found.counts_of_all(found.mask([])) == {"country": {}, "issue": {}}
+    assert "Nowhere" not in found.facets["country"].values  # no entry of the tally has it
+
+
+def test_having_any_of_several_values():
+    found = small()
+    assert found.ids[found.having("country", ["Spain", "Italy"])].tolist() == [3, 7, 10]
+    assert not found.having("country", ["Atlantis"]).any()
+
+
+def test_title_order_breaks_ties_by_id_and_pages():
+    found = small()
+    everything = found.everything()
+    assert found.by_title(everything, 0, 10) == [42, 7, 3, 10]
+    assert found.by_title(everything, 1, 2) == [7, 3]
+    assert found.by_title(found.mask([3, 10, 42]), 0, 10) == [42, 3, 10]
+
+
+def test_shared_values_with_one_entry():
+    found = small()
+    shared = found.shared(found.position(3), found.everything(), ["country", "issue"])
+    # 3 itself shares all three; 7 its country; 10 housing; 42 housing.
+    assert shared.tolist() == [3, 1, 1, 1]
+    assert found.shared(0, found.mask([7]), ["country"]).tolist() == [0, 1, 0, 0]
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_sparse_ids_are_searched_rather_than_tabled(sparse):
+    ids = [1, 2, 10**9] if sparse else [1, 2, 3]
+    found = tally.build(ids, ["a", "b", "c"], {"kind": [("case", ids[1:])]})
+    assert (found.position_of.size == 0) is sparse
+    assert found.mask([ids[2], 5]).tolist() == [False, False, True]
+    assert found.counts("kind", found.everything()) == {"case": 2}
+
+
+def test_ids_must_ascend():
+    with pytest.raises(ValueError, match="ascending"):
+        tally.build([2, 1], ["a", "b"], {})
+
+
+def test_an_empty_library():
+    found = tally.build([], [], {"kind": []})
+    assert found.size == 0 and found.by_title(found.everything(), 0, 5) == []
+    assert found.counts_of_all(found.everything()) == {"kind": {}}
+    assert found.mask([1]).tolist() == []
