@@ -155,6 +155,26 @@ def test_every_template_string_is_in_the_catalogue():
     assert missing == set()
 
 
+def test_every_python_string_is_in_the_catalogue():
+    """A changed `_("...")` in Python without `makemessages` would show English on Spanish
+    pages (this caught two in the library). Single literals only: the catalogue's own
+    completeness is the test above."""
+    known = {e["strings"]["msgid"] for e in po_entries(LOCALE / "es" / "LC_MESSAGES" / "django.po")}
+    known = {ast.literal_eval(f'"{msgid}"') for msgid in known}
+    call = re.compile(
+        r"""\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*("(?:[^"\\\n]|\\.)*")\s*\)"""
+    )
+    missing = set()
+    for module in Path(cli.__file__).parent.rglob("*.py"):
+        if "migrations" in module.parts:
+            continue
+        for literal in call.findall(module.read_text(encoding="utf-8")):
+            text = ast.literal_eval(literal)
+            if text and text not in known:
+                missing.add(f"{module.name}: {text}")
+    assert missing == set()
+
+
 def test_chart_is_accessible_and_escapes_labels():
     svg = horizontal_bars(
         title="T <1>",
