@@ -66,7 +66,6 @@ class Sight:
 
     everything: bool = False
     user_id: int | None = None
-    member_of: frozenset[int] = frozenset()
     moderator: bool = False
 
     def q(self):
@@ -79,15 +78,27 @@ class Sight:
         public_coalition = Q(coalition__visibility=Visibility.PUBLIC)
         condition = Q(status=Status.PUBLISHED) & (Q(coalition__isnull=True) | public_coalition)
         if self.user_id is not None:
-            condition |= Q(coalition_id__in=sorted(self.member_of))
+            condition |= Q(coalition_id__in=self._memberships().values("coalition_id"))
             condition |= Q(coalition__isnull=True, added_by_id=self.user_id)
             if self.moderator:
                 condition |= Q(coalition__isnull=True)
         return condition
 
-    def mask(self, published, coalition, added_by, public_coalitions):
+    def member_of(self) -> list[int]:
+        """The coalitions the person belongs to (one query; none for the anonymous)."""
+        if self.user_id is None:
+            return []
+        return list(self._memberships().values_list("coalition_id", flat=True))
+
+    def _memberships(self):
+        from coproduce.coalitions.models import Membership
+
+        return Membership.objects.filter(person_id=self.user_id)
+
+    def mask(self, published, coalition, added_by, public_coalitions, member_of):
         """The same condition over arrays, one item per entry: `published` (bool),
-        `coalition` and `added_by` (ids, 0 for none), given the public coalitions' ids."""
+        `coalition` and `added_by` (ids, 0 for none), given the ids of the public coalitions
+        and of the person's own (`member_of`)."""
         import numpy as np
 
         if self.everything:
@@ -96,7 +107,7 @@ class Sight:
         public = np.isin(coalition, np.fromiter(public_coalitions, dtype=np.int64))
         found = published & (shared | public)
         if self.user_id is not None:
-            found |= np.isin(coalition, np.fromiter(self.member_of, dtype=np.int64))
+            found |= np.isin(coalition, np.fromiter(member_of, dtype=np.int64))
             found |= shared & (added_by == self.user_id)
             if self.moderator:
                 found |= shared
@@ -104,19 +115,13 @@ class Sight:
 
 
 def sight(user) -> Sight:
-    from coproduce.coalitions.models import Membership
-
+    """What this person may find (no query: the memberships are read where they are used)."""
     visitor = user if isinstance(user, Visitor) else Visitor(user)
     if visitor.is_admin:
         return Sight(everything=True)
     if not visitor.is_authenticated:
         return Sight()
-    mine = Membership.objects.filter(person_id=visitor.user.pk).values_list("coalition_id")
-    return Sight(
-        user_id=visitor.user.pk,
-        member_of=frozenset(pk for (pk,) in mine),
-        moderator=is_moderator(visitor),
-    )
+    return Sight(user_id=visitor.user.pk, moderator=is_moderator(visitor))
 
 
 def visible_entries(user):

@@ -205,7 +205,8 @@ def _visible(tally: tallying.Tally, sight: Sight) -> np.ndarray:
         public = Coalition.objects.filter(visibility=Visibility.PUBLIC).values_list("pk", flat=True)
     columns = tally.columns
     published = columns["published"].astype(bool)
-    return sight.mask(published, columns["coalition"], columns["added_by"], list(public))
+    coalition, added_by = columns["coalition"], columns["added_by"]
+    return sight.mask(published, coalition, added_by, list(public), sight.member_of())
 
 
 def _mask(tally: tallying.Tally, positions: np.ndarray) -> np.ndarray:
