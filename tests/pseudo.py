@@ -170,16 +170,27 @@ _BLOCKS = {
 }
 
 
+# The words a comparison marks as added or removed (<ins>, <del>) are pieces of someone's text
+# of any length, often shorter than the three words `_part_of` asks of a fragment; each is read
+# on its own, tagged so `unmarked` accepts it when it is part of something people wrote.
+_DIFF = {"ins", "del"}
+_DIFF_MARK = "\u2064"
+
+
 class _Reader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self.running: list[str] = []
         self.hidden = 0
+        self.in_diff = 0
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
         self._block_edge(tag)
+        if tag in _DIFF:
+            self.flush()
+            self.in_diff += 1
         if tag in _HIDDEN:
             self.hidden += 1
         self.texts.extend(found[name] for name in _SAID if found.get(name))
@@ -188,6 +199,9 @@ class _Reader(HTMLParser):
 
     def handle_endtag(self, tag):
         self._block_edge(tag)
+        if tag in _DIFF and self.in_diff:
+            self.flush()
+            self.in_diff -= 1
         if tag in _HIDDEN and self.hidden:
             self.hidden -= 1
 
@@ -200,7 +214,8 @@ class _Reader(HTMLParser):
             self.flush()
 
     def flush(self):
-        self.texts.append(" ".join(self.running))
+        text = " ".join(self.running)
+        self.texts.append(_DIFF_MARK + text if self.in_diff and text.strip() else text)
         self.running = []
 
 
@@ -215,7 +230,18 @@ def visible_texts(html: str) -> list[str]:
 # ---------------------------------------------------------------- what is left unmarked
 
 # Names that are the same in every language: the platform's and each language's own name.
-PROPER_NAMES = ("Coproduce", "English", "Español", "Pseudo", "PDF", "DOCX", "HTML", "MD", "CSV")
+PROPER_NAMES = (
+    "Coproduce",
+    "English",
+    "Español",
+    "Pseudo",
+    "PDF",
+    "DOCX",
+    "HTML",
+    "MD",
+    "CSV",
+    "JSON",
+)
 _CUT = "\u2063"  # where something was taken out: what is left on each side is a fragment
 
 
@@ -247,6 +273,21 @@ def user_data() -> list[str]:
     for links, body in Entry.objects.values_list("links", "body"):
         found.update(_strings([item.get("label", "") for item in links if isinstance(item, dict)]))
         found.update(_strings(visible_texts(markdown_to_html(body))))
+    # A charter version's principles are frozen as JSON: people's words all the same.
+    from coproduce.charters.models import Version
+
+    for principles in Version.objects.values_list("principles", flat=True):
+        found.update(_strings(principles))
+    # A self-assessment's notes and evidence links (JSON on each response) are people's words;
+    # so are the items of a round frozen from a charter (a framework's are translated).
+    from coproduce.assessments.models import Response, Round
+
+    for notes in Response.objects.values_list("notes", flat=True):
+        found.update(_strings([v for given in notes.values() for v in given.values()]))
+    for items in Round.objects.filter(assessment__framework="").values_list("items", flat=True):
+        found.update(
+            _strings([item.get(key, "") for item in items for key in ("title", "meaning")])
+        )
     # Time zones go by their standard names, the same in every language.
     zones = zoneinfo.available_timezones()
     found.update(zones | {zone.replace("_", " ") for zone in zones})
@@ -274,6 +315,10 @@ def unmarked(text: str, data: list[str]) -> list[str]:
     # Addresses are the same in every language; taken out first, so that a name in one
     # ("comune.bologna.it") does not break it into pieces that look like words.
     text = re.sub(r"\w+://[^\s)>\]]+", " ", text)
+    if text.startswith(_DIFF_MARK):
+        text = text[len(_DIFF_MARK) :]
+        if all(_in_someones_text(piece, data) for piece in _outside_marks(text).split(_CUT)):
+            return []
     left = []
     for fragment in _outside_marks(text).split(_CUT):
         fragment = " ".join(fragment.split())
@@ -300,6 +345,12 @@ def _part_of(piece: str, data: list[str]) -> bool:
     if not (cut_short or len(piece.split()) >= 3):
         return False
     return bool(piece) and any(piece in value.casefold() for value in data)
+
+
+def _in_someones_text(piece: str, data: list[str]) -> bool:
+    """A word or more (punctuation aside) found in something people wrote, or nothing."""
+    piece = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", " ".join(piece.split())).casefold()
+    return not piece or any(piece in value.casefold() for value in data)
 
 
 def _words(piece: str) -> str:

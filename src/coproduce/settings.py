@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "coproduce.conversations",
     "coproduce.library",
     "coproduce.reports",
+    "coproduce.charters",
+    "coproduce.assessments",
 ]
 
 MIDDLEWARE = [
@@ -380,6 +382,10 @@ RATE_LIMITS = {
     # Entries proposed for the shared library and corrections, per person: more than anyone
     # writes by hand, few enough that a moderator's queue cannot be flooded.
     "library_proposal": "30/h",
+    # Signatures of a call to action started from one address: a room signing together on one
+    # Wi-Fi fits, a script filling the list with confirmation emails does not.
+    "charter_sign": "60/h",
+    "charter_sign_email": "5/h",  # confirmation emails to one typed address, from anywhere
 }
 
 # Uploads (see core/uploads.py)

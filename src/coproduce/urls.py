@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("my/", mine.my_workshops, name="mine"),
     path("accounts/", include("coproduce.people.urls")),
+    path("coalitions/<slug:slug>/report/", include("coproduce.reports.coalition_urls")),
     path("coalitions/", include("coproduce.coalitions.urls")),
     path("", include("coproduce.workshops.urls")),
     path("jobs/", include("coproduce.jobs.urls")),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("conversations/", include("coproduce.conversations.urls")),
     path("reports/", include("coproduce.reports.urls")),
     path("library/", include("coproduce.library.urls")),
+    path("charters/", include("coproduce.charters.urls")),
+    path("assessments/", include("coproduce.assessments.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from coproduce.assessments.models import Assessment
 from coproduce.cafe.models import Cafe
 from coproduce.conversations.models import Conversation
 from coproduce.library.models import Entry
@@ -70,12 +71,68 @@ def organiser_pages(cafe, conversation) -> list[str]:
         f"/library/link/workshop/{slug}/",
         f"/library/link/workshop/{slug}/?q=commons",
         f"/library/link/coalition/{coalition}/",
+        *assessment_pages(),
+        *call_pages(),
+        *draft_charter_pages(),
+        f"/assessments/coalition/{coalition}/new/",
+        f"/assessments/{demo_assessment().pk}/answer/",
+        f"/assessments/{demo_assessment().pk}/share/",
+        f"/assessments/{demo_assessment().pk}/answers/",
     ]
 
 
 def own_entry() -> Entry:
     """The demo coalition's own entry in the library (its organiser may edit it)."""
     return Entry.objects.filter(is_sample=True, coalition__isnull=False).order_by("pk").first()
+
+
+def demo_assessment() -> Assessment:
+    """The demo coalition's self-assessment (18 sample respondents from three sectors)."""
+    return Assessment.objects.order_by("pk").first()
+
+
+def assessment_pages() -> list[str]:
+    """What anyone may see of the demo's self-assessment (the coalition is public)."""
+    found = demo_assessment()
+    return [
+        f"/assessments/coalition/{demo.COALITION_SLUG}/",
+        f"/assessments/{found.pk}/",
+        f"/assessments/{found.pk}/results/",
+        f"/assessments/a/{found.link_code}/",
+    ]
+
+
+def call_pages() -> list[str]:
+    """The demo's published call to action, its short link and its signing form."""
+    from coproduce.charters.models import Version
+
+    version = Version.objects.filter(published_at__isnull=False).select_related("charter").get()
+    base = f"/charters/{demo.COALITION_SLUG}/{version.charter_id}/v/{version.number}/"
+    return [base, f"/charters/c/{version.short_code}/", f"{base}sign/"]
+
+
+def draft_charter_pages() -> list[str]:
+    """The demo's draft charter as its organiser sees it: the draft, starting another, editing,
+    proposing, a decided and an open proposal, the versions and their comparison."""
+    from coproduce.charters.models import Charter
+
+    charter = Charter.objects.order_by("pk").first()
+    base = f"/charters/{demo.COALITION_SLUG}/{charter.pk}/"
+    principle = charter.principles.order_by("position").first()
+    declined = charter.proposals.filter(status="declined").first()
+    still_open = charter.proposals.filter(status="open").first()
+    return [
+        f"/charters/{demo.COALITION_SLUG}/",
+        f"/charters/{demo.COALITION_SLUG}/new/",
+        base,
+        f"{base}edit/",
+        f"{base}propose/",
+        f"{base}principles/{principle.pk}/propose/",
+        f"{base}proposals/{declined.pk}/",
+        f"{base}proposals/{still_open.pk}/",
+        f"{base}versions/",
+        f"{base}compare/?from=1&to=2",
+    ]
 
 
 def library_pages() -> list[str]:
@@ -122,6 +179,9 @@ def public_pages(cafe, conversation) -> list[str]:
         f"/conversations/{conversation.pk}/",
         f"/cafe/{cafe.pk}/harvest/",
         *library_pages(),
+        *assessment_pages(),
+        *call_pages(),
+        f"/charters/{demo.COALITION_SLUG}/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",

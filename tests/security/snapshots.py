@@ -2,7 +2,18 @@
 
 from django.apps import apps
 
-APPS = ("people", "coalitions", "workshops", "cafe", "conversations", "reports", "jobs", "library")
+APPS = (
+    "people",
+    "coalitions",
+    "workshops",
+    "cafe",
+    "conversations",
+    "reports",
+    "jobs",
+    "library",
+    "charters",
+    "assessments",
+)
 # Set by logging in, which the test does itself before each request.
 IGNORED = {("people", "person"): {"last_login"}}
 

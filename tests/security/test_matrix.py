@@ -271,6 +271,48 @@ def sees_linked(w):
 CONTRIBUTORS = frozenset({MEMBER, FACILITATOR, ORGANISER})
 
 
+def _draft(w) -> list:
+    return [w.coalition.slug, w.charter.pk]
+
+
+def _draft_edit(w, visitor) -> dict:
+    principle = w.principle
+    return {
+        "title": w.charter.title,
+        "preamble": "A changed preamble",
+        "what_changed": "",
+        "base": "",
+        "p-TOTAL_FORMS": "1",
+        "p-INITIAL_FORMS": "1",
+        "p-MIN_NUM_FORMS": "0",
+        "p-MAX_NUM_FORMS": "60",
+        "p-0-pk": str(principle.pk),
+        "p-0-title": principle.title,
+        "p-0-meaning": principle.meaning,
+        "p-0-ORDER": "1",
+    }
+
+
+def _call(w, version) -> list:
+    return [w.coalition.slug, version.charter_id, version.number]
+
+
+def _signing(w, visitor):
+    return {
+        "signing_as": "organisation",
+        "organisation_name": f"New org {visitor}",
+        "name": "A signer",
+        "role": "Chair",
+        "sector": "residents",
+        "email": f"{visitor.replace(' ', '-')}@example.org",
+        "public": "on",
+    }
+
+
+def _signed_as_member(visitor, w):
+    return CHANGE if visitor == MEMBER else SHOW  # the member signed while signed in
+
+
 def reads_entry(w: World) -> frozenset:
     """Accounts that may read the coalition's entry (and so propose a correction to it)."""
     return ACCOUNTS if w.public else ROLES
@@ -314,6 +356,13 @@ SEES_ENTRY = {
     "shared_entry": ALL,
     "pending_entry": frozenset({OUTSIDER}),  # its proposer (and the staff)
 }
+
+
+def _assessment(w):
+    return [w.assessment.pk]
+
+
+ANSWERERS = frozenset({MEMBER, FACILITATOR, ORGANISER})
 
 
 def _job_cases(name: str) -> list[Case]:
@@ -695,6 +744,10 @@ PATTERNS: dict[str, list[Case]] = {
         args=_slug, get=allowed(RUN), post=allowed(RUN, CHANGE), data=_theme_rename
     ),
     "reports:find_themes": one(args=_slug, post=allowed(RUN, CHANGE), data=_confirmed),
+    "coalition_report:page": one(args=_coalition, get=allowed(sees_coalition)),
+    "coalition_report:download": one(
+        args=lambda w: [w.coalition.slug, "md"], post=allowed(sees_coalition, CHANGE)
+    ),
     # The library: a coalition's entry, a published shared entry, a shared one waiting.
     "library:search": one(args=lambda w: [], get=for_everyone(SHOW)),
     "library:moderation": one(args=lambda w: [], get=allowed(ACCOUNTS)),
@@ -774,6 +827,129 @@ PATTERNS: dict[str, list[Case]] = {
         data=lambda w, v: {"entry": w.shared_entry.pk, "note": "Why"},
     ),
     "library:unlink": one(args=lambda w: [w.link.pk], post=allowed(CONTRIBUTORS, CHANGE)),
+    # Self-assessments: the member answered; organisers run them and read each answer; members
+    # answer; anyone holding the link answers with no account.
+    "assessments:list": one(args=_coalition, get=allowed(sees_coalition)),
+    "assessments:create": one(
+        args=_coalition,
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"title": "Another assessment", "source": "framework:nef"},
+    ),
+    "assessments:detail": one(args=_assessment, get=allowed(sees_coalition)),
+    "assessments:change_state": one(
+        args=_assessment, post=allowed(ORG, CHANGE), data=lambda w, v: {"step": "close"}
+    ),
+    "assessments:promise": one(
+        args=_assessment,
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"scale": "ladder", "level": "co_design"},
+    ),
+    "assessments:answer": one(
+        args=_assessment,
+        get=allowed(ANSWERERS),
+        post=allowed(ANSWERERS, CHANGE),
+        data=lambda w, v: {"sector": "research", "score-equality": "2"},
+    ),
+    "assessments:share": one(args=_assessment, get=allowed(ORG)),
+    "assessments:results": one(args=_assessment, get=allowed(sees_coalition)),
+    "assessments:answers": one(args=_assessment, get=allowed(ORG)),
+    "assessments:download": one(
+        args=lambda w: [w.assessment.pk, "csv"], get=allowed(sees_coalition)
+    ),
+    "assessments:responses": one(args=lambda w: [w.assessment.pk, "json"], get=allowed(ORG)),
+    "assessments:answer_by_link": one(
+        args=lambda w: [w.assessment.link_code],
+        get=for_everyone(SHOW),
+        post=for_everyone(CHANGE),
+        data=lambda w, v: {"display_name": "Linked", "sector": "residents", "score-equality": "1"},
+        reveals=frozenset({"assessment", "assessment link"}),
+    ),
+    # The call to action: version 2 is published (version 1 replaced), version 3 a draft.
+    # Drafting a charter: members read the draft (in a public coalition too), organisers,
+    # facilitators and members comment and propose, organisers edit and decide.
+    "charters:list": one(args=_coalition, get=allowed(sees_coalition)),
+    "charters:create": one(
+        args=_coalition,
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"title": "Another charter", "start": "framework", "framework": "nef"},
+    ),
+    "charters:detail": one(args=_draft, get=allowed(ROLES)),
+    "charters:edit": one(
+        args=_draft, get=allowed(ORG), post=allowed(ORG, CHANGE), data=_draft_edit
+    ),
+    "charters:propose_new": one(
+        args=_draft,
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"title": "A new one", "meaning": "Words", "reason": "Missing"},
+    ),
+    "charters:propose": one(
+        args=lambda w: [*_draft(w), w.principle.pk],
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"title": "Reworded", "meaning": "Words", "reason": "Clearer"},
+    ),
+    "charters:comment": one(
+        args=lambda w: [*_draft(w), w.principle.pk],
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"text": "A comment"},
+    ),
+    "charters:proposal": one(
+        args=lambda w: [*_draft(w), w.proposal.pk],
+        get=allowed(ROLES),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"decision": "decline", "reply": "Not this time."},
+    ),
+    "charters:versions": one(args=_draft, get=allowed(ROLES)),
+    "charters:compare": one(args=_draft, get=allowed(ROLES)),
+    "charters:converse": one(args=_draft, post=allowed(ORG, CHANGE), data=_confirmed),
+    "charters:call": [
+        Case(args=lambda w: _call(w, w.call), get=allowed(sees_coalition)),
+        Case(args=lambda w: _call(w, w.call_replaced), get=allowed(sees_coalition), label="old"),
+        Case(args=lambda w: _call(w, w.call_draft), get=allowed(ROLES), label="draft"),
+    ],
+    "charters:short_link": one(args=lambda w: [w.call.short_code], get=allowed(sees_coalition)),
+    "charters:sign": [
+        Case(
+            args=lambda w: _call(w, w.call),
+            get=allowed(sees_coalition),
+            post=allowed(sees_coalition, CHANGE),
+            data=_signing,
+        ),
+        Case(
+            args=lambda w: _call(w, w.call_replaced),
+            get=allowed(sees_coalition),
+            post=allowed(sees_coalition),  # the page says the version was replaced
+            data=_signing,
+            label="replaced",
+        ),
+    ],
+    "charters:signed": one(args=lambda w: _call(w, w.call), get=allowed(sees_coalition)),
+    "charters:withdraw_mine": one(
+        args=lambda w: _call(w, w.call), post=within(sees_coalition, _signed_as_member)
+    ),
+    "charters:publish": one(
+        args=lambda w: _call(w, w.call_draft), post=allowed(ORG, CHANGE), data=_confirmed
+    ),
+    "charters:signatures_csv": one(args=lambda w: _call(w, w.call), get=allowed(ORG)),
+    "charters:call_csv": one(args=lambda w: _call(w, w.call), get=allowed(sees_coalition)),
+    "charters:call_json": one(args=lambda w: _call(w, w.call), get=allowed(sees_coalition)),
+    "charters:signature": one(
+        args=lambda w: [w.signature_token],
+        get=for_everyone(SHOW),
+        post=for_everyone(CHANGE),
+        data=lambda w, v: {"action": "confirm"},
+        reveals=frozenset({"call"}),
+    ),
+    "charters:reconfirm": one(
+        args=lambda w: [w.reconfirm_token],
+        get=for_everyone(SHOW),
+        post=for_everyone(CHANGE),
+        data=lambda w, v: {"action": "reconfirm"},
+        reveals=frozenset({"call"}),
+    ),
 }
 
 
@@ -825,6 +1001,7 @@ def secrets_of(w: World) -> dict[str, str]:
         "conversation code": w.conversation.join_code,
         "linked conversation code": w.linked_conversation.join_code,
         "invitation": w.spare_invitation.token,
+        "assessment link": w.assessment.link_code,
     }
 
 

@@ -113,6 +113,15 @@ def build_world(public: bool) -> World:
             "job",
             "entry",
             "correction",
+            "call",
+            "signatory",
+            "private_signatory",
+            "assessment",
+            "answer_note",
+            "charter_draft",
+            "principle",
+            "charter_comment",
+            "proposal",
         )
     }
     world = World(public=public, markers=markers)
@@ -143,6 +152,9 @@ def build_world(public: bool) -> World:
     _report(world)
     _jobs(world)
     _library(world, tag)
+    _call_to_action(world, tag)
+    _assessment(world)
+    _draft_charter(world)
     return world
 
 
@@ -304,4 +316,104 @@ def _library(world: World, tag: str) -> None:
     # The shared entry brought into the workshop (the café question is left for a new link).
     o["link"] = library_services.link_entry(
         o["shared_entry"], coalition=o["coalition"], workshop=o["workshop"]
+    )
+
+
+def _call_to_action(world: World, tag: str) -> None:
+    """A charter published twice (version 1 replaced by version 2) with a draft version 3:
+    version 1 has a public and a private signature and one waiting for its email; the member
+    signed version 2 while signed in. The links' secrets are kept for the matrix."""
+    from coproduce.charters import emails as charter_emails
+    from coproduce.charters import publishing
+    from coproduce.charters.models import Charter, Signature, Version
+
+    o, markers = world.objects, world.markers
+    charter = Charter.objects.create(coalition=o["coalition"], title=markers["call"])
+    principles = [{"principle": None, "title": "Share power", "meaning": "Decide together."}]
+    versions = []
+    for number in (1, 2, 3):
+        version = Version.objects.create(
+            charter=charter, number=number, title=markers["call"], principles=principles
+        )
+        if number < 3:
+            publishing.publish(version)
+            version.refresh_from_db()
+        versions.append(version)
+    o["call_charter"] = charter
+    o["call_replaced"], o["call"], o["call_draft"] = versions
+
+    def signature(version, organisation, *, confirmed=True, **fields):
+        return Signature.objects.create(
+            version=version,
+            organisation_name=organisation,
+            organisation_key=publishing.fold(organisation),
+            name=f"Signer {tag}",
+            role="Chair",
+            sector="civil_society",
+            email=f"{publishing.fold(organisation).replace(' ', '')}@example.org",
+            email_key=f"{publishing.fold(organisation).replace(' ', '')}@example.org",
+            confirmed_at=timezone.now() if confirmed else None,
+            **fields,
+        )
+
+    first = signature(versions[0], markers["signatory"])
+    signature(versions[0], markers["private_signatory"], public=False)
+    pending = signature(versions[0], f"Pending org {tag}", confirmed=False)
+    o["pending_signature"] = pending
+    o["signature_token"] = charter_emails.issue_token(pending)
+    o["reconfirm_token"] = charter_emails.reconfirm_token(first, versions[1])
+    signature(versions[1], f"Member org {tag}", user=world.accounts[MEMBER])
+
+
+def _assessment(world: World) -> None:
+    """A self-assessment the member answered (with a note only organisers may read), and five
+    residents through the link, so public results have a group to show."""
+    from coproduce.assessments import services as assessment_services
+    from coproduce.people.models import Guest
+
+    o, markers = world.objects, world.markers
+    assessment = assessment_services.create_assessment(
+        o["coalition"], title=markers["assessment"], framework="scie"
+    )
+    o["assessment"] = assessment
+    round_ = assessment_services.latest_round(assessment)
+    assessment_services.save_response(
+        round_,
+        person=world.accounts[MEMBER],
+        sector="research",
+        scores={"equality": 3},
+        notes={"equality": {"note": markers["answer_note"]}},
+    )
+    for number in range(5):
+        assessment_services.save_response(
+            round_,
+            guest=Guest.objects.create(display_name=f"Resident {number}", sector="residents"),
+            sector="residents",
+            scores={"equality": number % 5, "diversity": 2},
+        )
+
+
+def _draft_charter(world: World) -> None:
+    """A draft charter (members only, in a public coalition too) with a principle the member
+    commented on and proposed a change to, still open."""
+    from coproduce.charters import services as charter_services
+
+    o, markers = world.objects, world.markers
+    charter = charter_services.start_charter(
+        o["coalition"], title=markers["charter_draft"], by=world.accounts[ORGANISER]
+    )
+    first = charter_services.Wording(markers["principle"], "What it means.")
+    charter_services.save_draft(
+        charter, title=charter.title, preamble="", principles=[first], what_changed=""
+    )
+    o["charter"] = charter
+    o["principle"] = principle = charter.principles.get()
+    member = world.accounts[MEMBER]
+    charter_services.add_comment(principle, text=markers["charter_comment"], by=member)
+    o["proposal"] = charter_services.propose(
+        charter,
+        charter_services.Wording(markers["proposal"], "Better words."),
+        reason="Clearer.",
+        by=member,
+        principle=principle,
     )

@@ -49,6 +49,13 @@ class Action(StrEnum):
     EDIT_ENTRY = "edit_entry"  # change an entry
     MODERATE_ENTRY = "moderate_entry"  # publish or decline an entry, decide on corrections
     CORRECT_ENTRY = "correct_entry"  # propose a correction to a published entry
+    # The charter and its call to action (charters/rules.py decides for their objects).
+    EDIT_CHARTER = "edit_charter"  # write a charter, decide on proposed changes, publish it
+    DISCUSS_CHARTER = "discuss_charter"  # comment on principles and propose changes
+    SIGN = "sign"  # sign a published call to action
+    # Self-assessments (assessments/rules.py decides for their objects).
+    RUN_ASSESSMENT = "run_assessment"  # set up assessments, see each respondent's answers
+    ANSWER_ASSESSMENT = "answer_assessment"  # answer an assessment as a member
 
 
 OPEN_DOORS = doors.OPEN_DOORS
@@ -69,6 +76,11 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.EDIT_ENTRY: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
     Action.MODERATE_ENTRY: frozenset({Role.ORGANISER}),
     Action.CORRECT_ENTRY: frozenset(Role),
+    Action.EDIT_CHARTER: frozenset({Role.ORGANISER}),
+    Action.DISCUSS_CHARTER: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
+    Action.SIGN: frozenset(Role),
+    Action.RUN_ASSESSMENT: frozenset({Role.ORGANISER}),
+    Action.ANSWER_ASSESSMENT: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
 }
 
 

@@ -26,5 +26,6 @@ class ReportsConfig(AppConfig):
 
         register_theme_source(note_themes)
         register("reports.render", jobs.render_job)
+        register("reports.render_coalition", jobs.render_coalition_job)
         register_workshop_panel("report", "reports/workshop_panel.html", panels.workshop_panel, 40)
         register_panel("reports", "reports/coalition_panel.html", panels.coalition_panel, 30)

@@ -30,6 +30,7 @@ from .document import (
 )
 from .examples import section as examples_section
 from .gather import ReportData
+from .sections import workshop_sections
 from .theme_method import describe_stored
 from .themes import NONE
 
@@ -59,6 +60,8 @@ def build(data: ReportData, texts: dict[str, str], themes: dict) -> Document:
     examples = examples_section(data.examples, _md_escape)
     if examples is not None:  # after the café that discussed them; left out when none
         sections.insert(2, examples)
+    # What later capabilities add (the charter, an assessment), before the conclusions.
+    sections[-1:-1] = workshop_sections(workshop)
     starts = workshop.starts_at.astimezone(workshop.tz)
     # The date in the active language's own form ("26 de noviembre de 2018"), never strftime's
     # English month names.

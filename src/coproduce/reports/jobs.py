@@ -2,11 +2,13 @@
 
 from django.utils.translation import gettext as _
 
+from coproduce.coalitions.models import Coalition
 from coproduce.jobs.tasks import attach
 from coproduce.workshops.models import Workshop
 
-from . import services
+from . import coalition_report, services
 from .document import FORMATS
+from .document import render as render_document
 from .models import ReportVersion
 from .rendering import render
 
@@ -30,4 +32,16 @@ def render_job(job, progress) -> dict:
     chosen = FORMATS[fmt]
     suffix = f"-v{version.number}" if version and not version.is_draft else ""
     attach(job, f"{workshop.slug}-report{suffix}.{chosen.extension}", content, chosen.media_type)
+    return {"bytes": len(content)}
+
+
+def render_coalition_job(job, progress) -> dict:
+    coalition = Coalition.objects.get(pk=job.params["coalition"])
+    fmt = job.params["format"]
+    progress(0.1, _("Gathering what the coalition has done"))
+    doc = coalition_report.document(coalition)
+    progress(0.5, "")
+    content = render_document(doc, fmt)
+    chosen = FORMATS[fmt]
+    attach(job, f"{coalition.slug}-report.{chosen.extension}", content, chosen.media_type)
     return {"bytes": len(content)}

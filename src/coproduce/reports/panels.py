@@ -30,5 +30,6 @@ def coalition_panel(request, coalition, role) -> dict:
     for version in versions.select_related("report__workshop").order_by("-number")[:200]:
         latest.setdefault(version.report.workshop_id, version)
     return {
-        "reports": sorted(latest.values(), key=lambda v: v.report.workshop.starts_at, reverse=True)
+        "coalition": coalition,
+        "reports": sorted(latest.values(), key=lambda v: v.report.workshop.starts_at, reverse=True),
     }

@@ -17,6 +17,7 @@ from .forms import PublishForm, SectionTextsForm
 from .gather import fingerprint, gather
 from .models import ReportVersion
 from .rendering import article_html, language_of
+from .sections import workshop_fingerprint
 
 
 @door(get=Action.PUBLIC)
@@ -130,6 +131,7 @@ def _render_job(request, workshop, version, fmt: str, subject, action: Action):
     fingerprint_of_file = (
         f"workshop:{workshop.pk}:report:{fmt}:{language}:v{version.pk}:"
         f"{version.updated_at.isoformat()}:{report.themes_changed_at}:{fingerprint(workshop)}"
+        f":{workshop_fingerprint(workshop)}"
     )
     job = start_job(
         kind="reports.render",

@@ -17,6 +17,11 @@ class WorkshopsConfig(AppConfig):
         from coproduce.core.codes import register_code_source
 
         register_code_source("workshops", _live_join_codes)
+        from coproduce.coalitions.exporting import register_export
+
+        from .exports import coalition_workshops
+
+        register_export("workshops", coalition_workshops, order=10)
 
 
 def _live_join_codes(candidates) -> set[str]:

@@ -7,6 +7,7 @@ plan the workshop (its organisers); facilitators at the desk get the same file w
 
 from collections.abc import Iterator
 
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -98,3 +99,37 @@ def registrations_csv(request, workshop):
     with_email = can(request.user, Action.PLAN_WORKSHOP, workshop)
     filename = "{}-{}.csv".format(workshop.slug, pgettext("file name", "registrations"))
     return csv_response(registration_rows(workshop, with_email=with_email), filename)
+
+
+def coalition_workshops(coalition, visitor) -> list[dict]:
+    """The coalition's workshops for the whole-coalition export; registrations by sector for
+    those who may see what is shared with members (counts only, never who)."""
+    members = can(visitor, Action.MEMBERS_VIEW, coalition)
+    workshops = list(Workshop.objects.filter(coalition=coalition).order_by("starts_at", "pk"))
+    counts: dict[int, dict[str, int]] = {}
+    if members:
+        rows = (
+            Registration.objects.filter(
+                workshop__in=workshops, status=Registration.Status.REGISTERED
+            )
+            .values_list("workshop_id", "sector")
+            .annotate(n=Count("pk"))
+        )
+        for workshop_id, sector, n in rows:
+            counts.setdefault(workshop_id, {})[sector or Sector.NOT_GIVEN] = n
+    return [
+        _workshop_part(workshop, counts.get(workshop.pk, {}), members) for workshop in workshops
+    ]
+
+
+def _workshop_part(workshop: Workshop, counts: dict[str, int], members: bool) -> dict:
+    part = {
+        "slug": workshop.slug,
+        "title": workshop.title,
+        "starts_at": workshop.starts_at.isoformat(),
+        "ends_at": workshop.ends_at.isoformat(),
+        "venue": workshop.venue,
+    }
+    if members:
+        part["registrations_by_sector"] = counts
+    return part
