@@ -355,3 +355,27 @@ def test_similar_entries_are_the_same_on_both_databases():
     found = [entry.title for entry in engine.similar(barcelona, sight=EVERYONE)]
     assert found[0] == "Participatory planning in Madrid"
     assert "World Café" not in found
+
+
+def _word_lookups(run) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    asked = ("library_matching", "MATCH")
+    return sum(any(word in query["sql"] for word in asked) for query in captured)
+
+
+def test_similar_entries_remember_their_words_until_the_library_changes():
+    entry = published(title="Tenants' assembly in Wythenshawe", country="United Kingdom")
+    published(title="Housing assembly", country="Spain")
+
+    def similar():
+        return [found.title for found in engine.similar(entry, sight=EVERYONE)]
+
+    assert _word_lookups(similar) > 0
+    assert _word_lookups(similar) == 0  # the same words, the same library: asked once
+    published(title="Wythenshawe tenants' forum", country="Chile")
+    # A new entry is a new library: the words are looked up again, and it is found.
+    assert _word_lookups(similar) > 0
+    assert similar()[0] == "Wythenshawe tenants' forum"

@@ -115,7 +115,7 @@ def similar(entry: Entry, *, sight: Sight, limit: int = 5) -> list[Entry]:
     """Entries like this one: those sharing its most telling words (title, issues, topics,
     description), the best candidates ordered again by the facet values they share; without
     such words, the entries sharing most of its places and topics."""
-    tally = current_tally()
+    number, tally = _current()
     position = tally.position(entry.pk)
     others = _visible(tally, sight)
     if position is not None:
@@ -124,7 +124,7 @@ def similar(entry: Entry, *, sight: Sight, limit: int = 5) -> list[Entry]:
         [entry.title, " ".join(entry.issues), " ".join(entry.topics), entry.description],
         limit=8,
     )
-    words = _word_scores(tally, telling) * others
+    words = _word_scores(tally, number, telling) * others
     shared = (
         tally.shared(position, others, _SHARED)
         if position is not None
@@ -284,28 +284,49 @@ def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-_remembered: OrderedDict[tuple, tuple[tallying.Tally, np.ndarray]] = OrderedDict()
-_remembering = threading.Lock()
-REMEMBERED = 64  # the matches of the last searches, at most 400 KB each at 100,000 entries
+class _Remembered:
+    """Positions in one tally, kept by key for as long as the library does not change (the
+    key holds the library's generation), the latest used last and the oldest dropped first.
+    Positions are kept with their tally and given back for no other."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self._kept: OrderedDict[tuple, tuple[tallying.Tally, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, tally: tallying.Tally) -> np.ndarray | None:
+        with self._lock:
+            kept = self._kept.pop(key, None)
+            if kept is None or kept[0] is not tally:
+                return None
+            self._kept[key] = kept  # the latest used again
+            return kept[1]
+
+    def put(self, key: tuple, tally: tallying.Tally, positions: np.ndarray) -> None:
+        with self._lock:
+            self._kept[key] = (tally, positions)
+            while len(self._kept) > self.most:
+                self._kept.popitem(last=False)
+
+
+# The matches of the last searches, at most 400 KB each at 100,000 entries.
+_searched = _Remembered(64)
+# The entries with each telling word of "similar entries" (at most RARE, 4 KB each): the
+# same words come back entry after entry (a place, an issue), and each costs PostgreSQL a
+# few milliseconds to look up.
+_telling = _Remembered(4096)
 
 
 def _matching(tally: tallying.Tally, number: int | None, match: _Match) -> np.ndarray:
     """The positions of the entries matching the text. The last searches' are kept, for as
     long as the library does not change: a popular word found in most of the library costs
-    the database tens of milliseconds to list every time, and memory a few hundred KB. They
-    are positions in one tally, kept with it and used with no other."""
+    the database tens of milliseconds to list every time, and memory a few hundred KB."""
     key = (connection.alias, number, match.expression)
-    with _remembering:
-        kept = _remembered.pop(key, None) if number is not None else None
-        if kept is not None and kept[0] is tally:
-            _remembered[key] = kept  # the latest used again
-            return kept[1]
-    found = tally.positions(_ids(match)).astype(np.int32)
-    if number is not None:
-        with _remembering:
-            _remembered[key] = (tally, found)
-            while len(_remembered) > REMEMBERED:
-                _remembered.popitem(last=False)
+    found = _searched.get(key, tally) if number is not None else None
+    if found is None:
+        found = tally.positions(_ids(match)).astype(np.int32)
+        if number is not None:
+            _searched.put(key, tally, found)
     return found
 
 
@@ -426,27 +447,55 @@ def _facets_without_matches(chosen: dict) -> dict[str, list[FacetValue]]:
 _SHARED = ("issue", "city", "country", "four_cos", "kind", "iap2", "mode")
 
 
-def _word_scores(tally: tallying.Tally, folded: list[str]) -> np.ndarray:
+def _word_scores(tally: tallying.Tally, number: int | None, folded: list[str]) -> np.ndarray:
     """Per entry, how telling the words it shares are: a word few entries have says more
     (each adds the log of how rare it is). Only words in fewer than RARE entries count;
     when every word is common, the first RARE entries with all of the first three do."""
     scores = np.zeros(tally.size)
     terms = [text.Term((word,)) for word in folded]
-    found = [_capped(tally, text.Query((term,))) for term in terms]
+    found = _capped(tally, number, [text.Query((term,)) for term in terms])
     # A count of one is the entry itself: a word no other entry has finds nothing.
-    rare = [number for number, ids in enumerate(found) if 1 < ids.size < RARE]
-    for number in rare:
-        scores[found[number]] += math.log(tally.size / found[number].size)
+    rare = [at for at, ids in enumerate(found) if 1 < ids.size < RARE]
+    for at in rare:
+        scores[found[at]] += math.log(tally.size / found[at].size)
     common = [term for term, ids in zip(terms, found, strict=True) if ids.size >= RARE]
     if not rare and common:
-        scores[_capped(tally, text.Query(tuple(common[:3])))] = 1.0
+        scores[_capped(tally, number, [text.Query(tuple(common[:3]))])[0]] = 1.0
     return scores
 
 
-def _capped(tally: tallying.Tally, query: text.Query) -> np.ndarray:
-    """The positions of the entries matching, at most RARE of them (any RARE)."""
-    match = _Match.of(query)
-    return tally.positions(_ids(match, RARE)) if match is not None else np.zeros(0, dtype=int)
+def _capped(tally: tallying.Tally, number: int | None, queries: list[text.Query]) -> list:
+    """For each query, the positions of the entries matching, at most RARE of them (any
+    RARE). Those the library's generation already answered are not asked again; the others
+    are asked together on PostgreSQL (one round trip rather than one per word)."""
+    matches = [_Match.of(query) for query in queries]
+    keys = [(connection.alias, number, match and match.expression) for match in matches]
+    found = [
+        _telling.get(key, tally) if match is not None and number is not None else None
+        for key, match in zip(keys, matches, strict=True)
+    ]
+    asked = [at for at, match in enumerate(matches) if match is not None and found[at] is None]
+    for at, ids in zip(asked, _ids_of_each([matches[at] for at in asked], RARE), strict=True):
+        found[at] = tally.positions(ids)
+        if number is not None:
+            _telling.put(keys[at], tally, found[at])
+    return [positions if positions is not None else np.zeros(0, dtype=int) for positions in found]
+
+
+def _ids_of_each(matches: list[_Match], most: int) -> list[np.ndarray]:
+    """`_ids` of each match: one query for them all on PostgreSQL, one each on SQLite (in
+    the same process, where a query costs no round trip)."""
+    if not matches:
+        return []
+    if not _postgresql():
+        return [_ids(match, most) for match in matches]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT library_matching(CAST(query AS tsquery), %s) "
+            "FROM unnest(CAST(%s AS text[])) WITH ORDINALITY AS asked(query, at) ORDER BY at",
+            [most, [match.expression for match in matches]],
+        )
+        return [_id_list(joined) for (joined,) in cursor.fetchall()]
 
 
 def _best(scores: np.ndarray, count: int) -> np.ndarray:
