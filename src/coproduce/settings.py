@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "coproduce.reports",
     "coproduce.charters",
     "coproduce.assessments",
+    "coproduce.plans",
 ]
 
 MIDDLEWARE = [

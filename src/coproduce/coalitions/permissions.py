@@ -56,6 +56,9 @@ class Action(StrEnum):
     # Self-assessments (assessments/rules.py decides for their objects).
     RUN_ASSESSMENT = "run_assessment"  # set up assessments, see each respondent's answers
     ANSWER_ASSESSMENT = "answer_assessment"  # answer an assessment as a member
+    # Action plans (plans/rules.py decides for actions).
+    EDIT_PLAN = "edit_plan"  # write the plan: goals, actions, owners, weights, reasons
+    UPDATE_ACTION = "update_action"  # post an update on an action (its owners and lead too)
 
 
 OPEN_DOORS = doors.OPEN_DOORS
@@ -81,6 +84,8 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.SIGN: frozenset(Role),
     Action.RUN_ASSESSMENT: frozenset({Role.ORGANISER}),
     Action.ANSWER_ASSESSMENT: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
+    Action.EDIT_PLAN: frozenset({Role.ORGANISER}),
+    Action.UPDATE_ACTION: frozenset({Role.ORGANISER}),
 }
 
 

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "coproduce.plans"
+    label = "plans"
+    verbose_name = _("Action plans")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (who may update an action)
+
+        _register_with_the_work()
+
+
+def _register_with_the_work() -> None:
+    """The plan's part of the coalition export and the demo's plan (those apps never import
+    this one)."""
+    from coproduce.coalitions.exporting import register_export
+    from coproduce.workshops.demo import register_demo_step
+
+    from . import exports
+    from .demo import demo_plan
+
+    register_export("plans", exports.coalition_plans, order=60)
+    register_export("outcomes", exports.coalition_outcomes, order=61)
+    register_demo_step(demo_plan)
