@@ -170,9 +170,10 @@ _BLOCKS = {
 }
 
 
-# The words a comparison marks as added or removed (<ins>, <del>) are pieces of someone's text
-# of any length, often shorter than the three words `_part_of` asks of a fragment; each is read
-# on its own, tagged so `unmarked` accepts it when it is part of something people wrote.
+# The words a comparison marks as added or removed (<ins>, <del>), and the words it keeps
+# between them (inside an element of class "diff"), are pieces of someone's text of any length,
+# often shorter than the three words `_part_of` asks of a fragment; each is read on its own,
+# tagged so `unmarked` accepts it when it is part of something people wrote.
 _DIFF = {"ins", "del"}
 _DIFF_MARK = "\u2064"
 
@@ -184,13 +185,15 @@ class _Reader(HTMLParser):
         self.running: list[str] = []
         self.hidden = 0
         self.in_diff = 0
+        self.diff_tags: list[str] = []  # the open elements that started a diff
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
         self._block_edge(tag)
-        if tag in _DIFF:
+        if tag in _DIFF or "diff" in (found.get("class") or "").split():
             self.flush()
             self.in_diff += 1
+            self.diff_tags.append(tag)
         if tag in _HIDDEN:
             self.hidden += 1
         self.texts.extend(found[name] for name in _SAID if found.get(name))
@@ -199,9 +202,10 @@ class _Reader(HTMLParser):
 
     def handle_endtag(self, tag):
         self._block_edge(tag)
-        if tag in _DIFF and self.in_diff:
+        if self.diff_tags and self.diff_tags[-1] == tag:
             self.flush()
             self.in_diff -= 1
+            self.diff_tags.pop()
         if tag in _HIDDEN and self.hidden:
             self.hidden -= 1
 
@@ -278,6 +282,11 @@ def user_data() -> list[str]:
 
     for principles in Version.objects.values_list("principles", flat=True):
         found.update(_strings(principles))
+    # So are a strategy version's sections (the demo's version 1 keeps words since changed).
+    from coproduce.strategies.models import Version as StrategyVersion
+
+    for sections in StrategyVersion.objects.values_list("sections", flat=True):
+        found.update(_strings([(s.get("title", ""), s.get("text", "")) for s in sections]))
     # A self-assessment's notes and evidence links (JSON on each response) are people's words;
     # so are the items of a round frozen from a charter (a framework's are translated).
     from coproduce.assessments.models import Response, Round

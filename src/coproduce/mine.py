@@ -1,4 +1,5 @@
-"""My workshops: what someone runs, is registered for or took part in, each with its next step.
+"""My workshops: what someone runs, is registered for or took part in, each with its next step,
+and what came of the workshops they took part in (the actions traced to them).
 
 It lives with the site's own pages because one line can need three capabilities at once (the
 workshop, its café running now, its published report).
@@ -17,6 +18,7 @@ from coproduce.cafe.models import Participant
 from coproduce.coalitions.models import Membership, Role
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core.doors import SIGNED_IN, door
+from coproduce.plans import outcomes
 from coproduce.reports.models import ReportVersion
 from coproduce.workshops.models import Registration, Workshop
 
@@ -60,10 +62,24 @@ def my_workshops(request):
     context = {
         "upcoming": [_line(w, now, runs, registered, cafes, reports) for w in upcoming],
         "past": [_line(w, now, runs, registered, cafes, reports) for w in past],
+        "came": _what_came(person, registered, past + upcoming),
         "welcome": request.GET.get("welcome") == "1",
         "has_coalition": bool(member_of),
     }
     return render(request, "people/mine.html", context)
+
+
+def _what_came(person, registered: dict, workshops: list) -> list[tuple]:
+    """[(workshop, [outcomes.Came])] for the workshops this person registered for, the
+    actions they may see only (a private coalition's plan is for its members)."""
+    taken_part = [w for w in workshops if w.pk in registered]
+    found = outcomes.from_workshops([w.pk for w in taken_part], person)
+    shown = []
+    for workshop in taken_part:
+        came = [c for c in found.get(workshop.pk, []) if can(person, Action.VIEW, c.action)]
+        if came:
+            shown.append((workshop, came))
+    return shown
 
 
 def _running_cafes(person, workshop_ids: list[int]) -> dict[int, int]:

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "coproduce.charters",
     "coproduce.assessments",
     "coproduce.plans",
+    "coproduce.strategies",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,8 @@ urlpatterns = [
     path("library/", include("coproduce.library.urls")),
     path("charters/", include("coproduce.charters.urls")),
     path("assessments/", include("coproduce.assessments.urls")),
+    path("plans/", include("coproduce.plans.urls")),
+    path("strategies/", include("coproduce.strategies.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

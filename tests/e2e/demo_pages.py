@@ -74,6 +74,9 @@ def organiser_pages(cafe, conversation) -> list[str]:
         *assessment_pages(),
         *call_pages(),
         *draft_charter_pages(),
+        *plan_pages(),
+        *plan_writing_pages(),
+        *strategy_pages(),
         f"/assessments/coalition/{coalition}/new/",
         f"/assessments/{demo_assessment().pk}/answer/",
         f"/assessments/{demo_assessment().pk}/share/",
@@ -99,6 +102,65 @@ def assessment_pages() -> list[str]:
         f"/assessments/{found.pk}/",
         f"/assessments/{found.pk}/results/",
         f"/assessments/a/{found.link_code}/",
+    ]
+
+
+def plan_pages() -> list[str]:
+    """The demo's action plan as anyone sees it (the coalition is public): the plans, the
+    plan, an action (the first: traced to a harvest theme, with updates)."""
+    from coproduce.plans.models import Action, Plan
+
+    plan = Plan.objects.order_by("pk").first()
+    action = Action.objects.filter(goal__plan=plan).order_by("pk").first()
+    return [
+        f"/plans/{demo.COALITION_SLUG}/",
+        f"/plans/{demo.COALITION_SLUG}/{plan.pk}/",
+        f"/plans/{demo.COALITION_SLUG}/actions/{action.pk}/",
+    ]
+
+
+def plan_writing_pages() -> list[str]:
+    """The demo's action plan as its organiser writes it."""
+    from coproduce.plans.models import Action, Plan
+
+    plan = Plan.objects.order_by("pk").first()
+    goal = plan.goals.order_by("position", "pk").first()
+    action = Action.objects.filter(goal=goal).order_by("pk").first()
+    base, at = f"/plans/{demo.COALITION_SLUG}/", f"/plans/{demo.COALITION_SLUG}/{plan.pk}/"
+    return [
+        f"{base}new/",
+        f"{at}edit/",
+        f"{at}goals/new/",
+        f"{at}goals/{goal.pk}/",
+        f"{at}goals/{goal.pk}/actions/new/",
+        f"{base}actions/{action.pk}/edit/",
+        f"{base}actions/{action.pk}/update/",
+        f"{base}actions/{action.pk}/sources/",
+        f"{base}answers/",
+    ]
+
+
+def strategy_pages() -> list[str]:
+    """The demo's draft strategy as its organiser sees it: the list, starting one, the strategy,
+    editing and amending a section, a decided amendment, proposing a section, the versions."""
+    from coproduce.strategies.models import Strategy
+
+    strategy = Strategy.objects.order_by("pk").first()
+    base = f"/strategies/{demo.COALITION_SLUG}/{strategy.pk}/"
+    section = strategy.sections.order_by("position").first()
+    declined = strategy.amendments.filter(status="declined").first()
+    accepted = strategy.amendments.filter(status="accepted").first()
+    return [
+        f"/strategies/{demo.COALITION_SLUG}/",
+        f"/strategies/{demo.COALITION_SLUG}/new/",
+        base,
+        f"{base}sections/{section.pk}/edit/",
+        f"{base}sections/{section.pk}/propose/",
+        f"{base}propose/",
+        f"{base}amendments/{declined.pk}/",
+        f"{base}amendments/{accepted.pk}/",
+        f"{base}versions/",
+        f"{base}compare/?from=1&to=2",
     ]
 
 
@@ -181,6 +243,7 @@ def public_pages(cafe, conversation) -> list[str]:
         *library_pages(),
         *assessment_pages(),
         *call_pages(),
+        *plan_pages(),
         f"/charters/{demo.COALITION_SLUG}/",
         "/accounts/login/",
         "/accounts/signup/",

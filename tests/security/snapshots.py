@@ -13,6 +13,8 @@ APPS = (
     "library",
     "charters",
     "assessments",
+    "plans",
+    "strategies",
 )
 # Set by logging in, which the test does itself before each request.
 IGNORED = {("people", "person"): {"last_login"}}

@@ -293,6 +293,20 @@ def _draft_edit(w, visitor) -> dict:
     }
 
 
+def _strategy(w) -> list:
+    return [w.coalition.slug, w.strategy.pk]
+
+
+def _strategy_start(w, visitor) -> dict:
+    return {
+        "title": "Another strategy",
+        "s-TOTAL_FORMS": "1",
+        "s-INITIAL_FORMS": "0",
+        "s-0-title": "Why",
+        "s-0-text": "Because.",
+    }
+
+
 def _call(w, version) -> list:
     return [w.coalition.slug, version.charter_id, version.number]
 
@@ -363,6 +377,30 @@ def _assessment(w):
 
 
 ANSWERERS = frozenset({MEMBER, FACILITATOR, ORGANISER})
+
+
+UPDATERS = frozenset({MEMBER, ORGANISER})  # the world's action is led by the member
+
+
+def _stop_token(w):
+    from coproduce.plans.reminders import stop_token
+
+    return stop_token(w.accounts[MEMBER], ["due_soon"])
+
+
+def _plan_form(w, visitor):
+    return {"title": "A changed plan", "summary": "Changed"}
+
+
+def _plan_action_form(w, visitor):
+    return {
+        "title": "A changed action",
+        "owners": [w.organisation.pk],
+        "lead": w.accounts[MEMBER].pk,
+        "status": "in_progress",
+        "progress": "30",
+        "weight": "1",
+    }
 
 
 def _job_cases(name: str) -> list[Case]:
@@ -950,6 +988,114 @@ PATTERNS: dict[str, list[Case]] = {
         data=lambda w, v: {"action": "reconfirm"},
         reveals=frozenset({"call"}),
     ),
+    # Action plans, read: everyone who may see the coalition reads its plans and their files.
+    "plans:list": one(args=_coalition, get=allowed(sees_coalition)),
+    "plans:detail": one(args=lambda w: [w.coalition.slug, w.plan.pk], get=allowed(sees_coalition)),
+    "plans:csv": one(args=lambda w: [w.coalition.slug, w.plan.pk], get=allowed(sees_coalition)),
+    "plans:ics": one(args=lambda w: [w.coalition.slug, w.plan.pk], get=allowed(sees_coalition)),
+    "plans:atom": one(args=lambda w: [w.coalition.slug, w.plan.pk], get=allowed(sees_coalition)),
+    "plans:action": one(
+        args=lambda w: [w.coalition.slug, w.action.pk], get=allowed(sees_coalition)
+    ),
+    "plans:evidence": one(
+        args=lambda w: [w.coalition.slug, w.action.pk, w.plan_update.pk],
+        get=allowed(sees_coalition),
+    ),
+    # Action plans, written: organisers write the plan; the action's lead (the member) and
+    # organisers post updates (the organisation's person who is not a member may not).
+    "plans:create": one(
+        args=_coalition, get=allowed(ORG), post=allowed(ORG, CHANGE), data=_plan_form
+    ),
+    "plans:edit": one(
+        args=lambda w: [w.coalition.slug, w.plan.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=_plan_form,
+    ),
+    "plans:add_goal": one(
+        args=lambda w: [w.coalition.slug, w.plan.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"title": "Another goal", "weight": "2"},
+    ),
+    "plans:edit_goal": one(
+        args=lambda w: [w.coalition.slug, w.plan.pk, w.goal.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"title": "Renamed goal", "weight": "3"},
+    ),
+    "plans:add_action": one(
+        args=lambda w: [w.coalition.slug, w.plan.pk, w.goal.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=_plan_action_form,
+    ),
+    "plans:edit_action": one(
+        args=lambda w: [w.coalition.slug, w.action.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=_plan_action_form,
+    ),
+    "plans:post_update": one(
+        args=lambda w: [w.coalition.slug, w.action.pk],
+        get=allowed(UPDATERS),
+        post=allowed(UPDATERS, CHANGE),
+        data=lambda w, v: {"text": "Halfway there", "status": "in_progress", "progress": "50"},
+    ),
+    "plans:sources": one(
+        args=lambda w: [w.coalition.slug, w.action.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"remove": str(w.action.sources.get().pk)},
+    ),
+    # The "turn off" link in plan emails: the signed token is the key (no login needed).
+    "plans:stop_emails": one(
+        args=lambda w: [_stop_token(w)], get=for_everyone(SHOW), post=for_everyone(CHANGE)
+    ),
+    "plans:answers": one(
+        args=_coalition,
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"item": f"theme:{w.workshop.report.pk}:1", "reason": "Done elsewhere"},
+    ),
+    # A strategy: members read it (in a public coalition too), organisers, facilitators and
+    # members propose amendments and comment, organisers write sections and decide.
+    "strategies:list": one(args=_coalition, get=allowed(sees_coalition)),
+    "strategies:create": one(
+        args=_coalition, get=allowed(ORG), post=allowed(ORG, CHANGE), data=_strategy_start
+    ),
+    "strategies:detail": one(args=_strategy, get=allowed(ROLES)),
+    "strategies:edit_section": one(
+        args=lambda w: [*_strategy(w), w.strategy_section.pk],
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"title": "Renamed", "text": "Changed words", "revision": "1"},
+    ),
+    "strategies:propose": one(
+        args=lambda w: [*_strategy(w), w.strategy_section.pk],
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"title": "Reworded", "text": "Words", "why": "Clearer", "revision": "1"},
+    ),
+    "strategies:propose_new": one(
+        args=_strategy,
+        get=allowed(CONTRIBUTORS),
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"title": "A new one", "text": "Words", "why": "Missing"},
+    ),
+    "strategies:amendment": one(
+        args=lambda w: [*_strategy(w), w.amendment.pk],
+        get=allowed(ROLES),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"decision": "decline", "reason": "Not this time."},
+    ),
+    "strategies:comment": one(
+        args=lambda w: [*_strategy(w), w.amendment.pk],
+        post=allowed(CONTRIBUTORS, CHANGE),
+        data=lambda w, v: {"text": "A comment"},
+    ),
+    "strategies:versions": one(args=_strategy, get=allowed(ROLES)),
+    "strategies:compare": one(args=_strategy, get=allowed(ROLES)),
 }
 
 

@@ -122,6 +122,14 @@ def build_world(public: bool) -> World:
             "principle",
             "charter_comment",
             "proposal",
+            "plan",
+            "goal",
+            "action",
+            "plan_update",
+            "strategy",
+            "strategy_section",
+            "amendment",
+            "amendment_comment",
         )
     }
     world = World(public=public, markers=markers)
@@ -155,6 +163,8 @@ def build_world(public: bool) -> World:
     _call_to_action(world, tag)
     _assessment(world)
     _draft_charter(world)
+    _plan(world)
+    _strategy(world)
     return world
 
 
@@ -417,3 +427,66 @@ def _draft_charter(world: World) -> None:
         by=member,
         principle=principle,
     )
+
+
+def _plan(world: World) -> None:
+    """An action plan with a goal and an action owned by the coalition's organisation, led by
+    the member, traced to the statement, with one update (a member of the organisation who is
+    not a member of the coalition may not post one)."""
+    from coproduce.plans import services as plan_services
+    from coproduce.plans.models import Kind
+
+    o, markers = world.objects, world.markers
+    plan = plan_services.start_plan(
+        o["coalition"], title=markers["plan"], by=world.accounts[ORGANISER]
+    )
+    o["plan"] = plan
+    o["goal"] = goal = plan_services.add_goal(plan, title=markers["goal"])
+    today = timezone.localdate()
+    o["action"] = action = plan_services.add_action(
+        goal,
+        plan_services.ActionDraft(
+            title=markers["action"],
+            owners=[o["organisation"]],
+            lead=world.accounts[MEMBER],
+            starts_on=today - timedelta(days=30),
+            due_on=today + timedelta(days=30),
+            status="in_progress",
+            progress=20,
+        ),
+        by=world.accounts[ORGANISER],
+    )
+    plan_services.link_source(action, Kind.STATEMENT, o["statement"])
+    o["plan_update"] = plan_services.post_update(
+        action,
+        by=world.accounts[MEMBER],
+        text=markers["plan_update"],
+        progress=20,
+        evidence_file=tiny_photo(),
+    )
+
+
+def _strategy(world: World) -> None:
+    """A strategy (members only, in a public coalition too) with a section the member proposed
+    an amendment to, still open, and commented on."""
+    from coproduce.strategies import services as strategy_services
+
+    o, markers = world.objects, world.markers
+    strategy = strategy_services.start_strategy(
+        o["coalition"],
+        title=markers["strategy"],
+        sections=[(markers["strategy_section"], "Words of the section.")],
+        by=world.accounts[ORGANISER],
+    )
+    o["strategy"] = strategy
+    o["strategy_section"] = section = strategy.sections.get()
+    member = world.accounts[MEMBER]
+    o["amendment"] = amendment = strategy_services.propose(
+        strategy,
+        section=section,
+        title=markers["amendment"],
+        text="Better words.",
+        why="Clearer.",
+        by=member,
+    )
+    strategy_services.comment(amendment, text=markers["amendment_comment"], by=member)

@@ -59,6 +59,9 @@ class Action(StrEnum):
     # Action plans (plans/rules.py decides for actions).
     EDIT_PLAN = "edit_plan"  # write the plan: goals, actions, owners, weights, reasons
     UPDATE_ACTION = "update_action"  # post an update on an action (its owners and lead too)
+    # Strategies (strategies/rules.py decides for their objects).
+    EDIT_STRATEGY = "edit_strategy"  # write sections, decide on amendments
+    AMEND_STRATEGY = "amend_strategy"  # propose amendments and comment on them
 
 
 OPEN_DOORS = doors.OPEN_DOORS
@@ -86,6 +89,8 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.ANSWER_ASSESSMENT: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
     Action.EDIT_PLAN: frozenset({Role.ORGANISER}),
     Action.UPDATE_ACTION: frozenset({Role.ORGANISER}),
+    Action.EDIT_STRATEGY: frozenset({Role.ORGANISER}),
+    Action.AMEND_STRATEGY: frozenset({Role.ORGANISER, Role.FACILITATOR, Role.MEMBER}),
 }
 
 

@@ -107,6 +107,14 @@ _FIGURES += (
             "passed; each bar shows everyone, then each opinion group."
         ),
     ),
+    Figure(
+        "plan_progress",
+        _("Progress"),
+        _(
+            "How far the actions have come on average: each action counts by its weight, and "
+            "actions that were dropped are left out."
+        ),
+    ),
 )
 
 FIGURES: dict[str, Figure] = {f.key: f for f in _FIGURES}

@@ -1,6 +1,7 @@
 """What the worker does regularly, with nobody asking: take back the jobs whose worker stopped,
-delete the files of jobs that finished long ago (see docs/jobs.md), and queue the workshops'
-reminder emails when they are due."""
+delete the files of jobs that finished long ago (see docs/jobs.md), queue the workshops'
+reminder emails when they are due, and run the steps capabilities above register (the plan's
+reminders and digests: `register_sweep_step`)."""
 
 import logging
 from datetime import datetime, timedelta
@@ -22,6 +23,15 @@ logger = logging.getLogger("coproduce.jobs")
 # Rows handled per sweep, so one sweep stays short however much has piled up.
 BATCH = 200
 
+_steps: list = []
+
+
+def register_sweep_step(step) -> None:
+    """`step(now)` runs at every sweep; it must be quick when there is nothing to do, and safe
+    when several workers sweep at once. A step that fails is logged and the others still run."""
+    if step not in _steps:
+        _steps.append(step)
+
 
 def sweep() -> None:
     for job in Job.objects.filter(lease_expired(), status=Job.Status.RUNNING)[:BATCH]:
@@ -29,6 +39,12 @@ def sweep() -> None:
     expire_files()
     # Reminders are due at a clock time, with nobody asking: the sweep is what runs then.
     send_due_reminders()
+    now = timezone.now()
+    for step in _steps:
+        try:
+            step(now)
+        except Exception:  # one capability's failure must not stop the sweep
+            logger.exception("The sweep step %s failed", getattr(step, "__name__", step))
 
 
 def sweep_interval() -> float:

@@ -10,6 +10,8 @@ charter principle, a library entry); `Unactioned` records why an organiser took 
 statement no further, so every one of them has an answer ("you said, we did").
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -166,6 +168,13 @@ class Action(models.Model):
     @property
     def coalition(self) -> Coalition:
         return self.goal.plan.coalition
+
+    def is_overdue(self, today=None) -> bool:
+        """Its due date has passed (before `today`: the coalition's, where pages know it) and
+        it is neither done nor dropped."""
+        today = today or timezone.localdate()
+        finished = self.status in (Status.DONE, Status.DROPPED)
+        return self.due_on is not None and self.due_on < today and not finished
 
 
 class Ownership(models.Model):
@@ -351,3 +360,80 @@ class Unactioned(_Reference):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target_id}: {self.reason[:60]}"
+
+
+# -- emails about the plan ------------------------------------------------------------------
+
+
+class EmailKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("a week before an action is due")
+    OVERDUE = "overdue", _("when an action becomes overdue")
+    DIGEST = "digest", _("the monthly digest of what changed")
+
+
+class EmailTime(models.Model):
+    """When the coalition's plan emails go out: a time of day in the coalition's time zone."""
+
+    coalition = models.OneToOneField(Coalition, on_delete=models.CASCADE, related_name="+")
+    send_at = models.TimeField(_("send reminders at"), default=time(9, 0))
+
+    class Meta:
+        verbose_name = _("time for plan emails")
+        verbose_name_plural = _("times for plan emails")
+
+    def __str__(self) -> str:
+        return f"{self.coalition}: {self.send_at}"
+
+
+class Notice(models.Model):
+    """One thing one person is told by email, claimed before it is sent: the unique keys make
+    sure nobody is told the same thing twice, however many workers sweep at once. A reminder
+    is about an action and its due date (a new due date is a new reminder); a digest is about
+    a coalition and a month. One email carries all of a person's notices of one sweep."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=EmailKind.choices)
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, related_name="+")
+    due_on = models.DateField(null=True)
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, null=True, related_name="+")
+    month = models.DateField(null=True)  # the digest's month: its first day
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan email")
+        verbose_name_plural = _("plan emails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "action", "due_on"],
+                condition=Q(action__isnull=False),
+                name="one_reminder_per_person_action_and_due_date",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "coalition", "month"],
+                condition=Q(kind="digest"),
+                name="one_digest_per_person_coalition_and_month",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.person_id}"
+
+
+class EmailOptOut(models.Model):
+    """A person who turned off one kind of plan email (from the link in it)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=EmailKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("plan email turned off")
+        verbose_name_plural = _("plan emails turned off")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="one_plan_opt_out_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: no {self.kind}"

@@ -20,6 +20,7 @@ from coproduce.coalitions.models import Membership
 from . import rollup
 from .models import (
     REASON_MAX,
+    TEXT_MAX,
     TITLE_MAX,
     UPDATE_MAX,
     WEIGHT_MAX,
@@ -69,13 +70,21 @@ def _weight(value) -> int:
 
 def start_plan(coalition, *, title: str, summary: str = "", by=None) -> Plan:
     return Plan.objects.create(
-        coalition=coalition, title=_title(title), summary=summary, created_by=by
+        coalition=coalition,
+        title=_title(title),
+        summary=_long_text(summary, "summary"),
+        created_by=by,
     )
 
 
 def add_goal(plan: Plan, *, title: str, description: str = "", weight=1, parent=None) -> Goal:
     with transaction.atomic():
-        goal = Goal(plan=plan, title=_title(title), description=description, weight=_weight(weight))
+        goal = Goal(
+            plan=plan,
+            title=_title(title),
+            description=_long_text(description, "description"),
+            weight=_weight(weight),
+        )
         goal.position = plan.goals.count()
         goal.parent = _checked_parent(goal, parent)
         goal.save()
@@ -89,6 +98,32 @@ def move_goal(goal: Goal, parent: Goal | None) -> Goal:
     goal.save(update_fields=["parent"])
     _touch(goal.plan)
     return goal
+
+
+def edit_plan(plan: Plan, *, title: str, summary: str = "") -> Plan:
+    plan.title, plan.summary = _title(title), _long_text(summary, "summary")
+    plan.updated_at = timezone.now()
+    plan.save(update_fields=["title", "summary", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def edit_goal(goal: Goal, *, title: str, description: str = "", weight=1, parent=None) -> Goal:
+    goal.title, goal.weight = _title(title), _weight(weight)
+    goal.description = _long_text(description, "description")
+    goal.parent = _checked_parent(goal, parent)
+    goal.save(update_fields=["title", "description", "weight", "parent"])
+    _touch(goal.plan)
+    return goal
+
+
+def _long_text(value: str, field_name: str) -> str:
+    value = str(value or "")
+    if len(value) > TEXT_MAX:
+        raise PlanError(
+            _("The text is too long (at most %(n)s characters).") % {"n": TEXT_MAX}, field_name
+        )
+    return value
 
 
 def _checked_parent(goal: Goal, parent: Goal | None) -> Goal | None:
@@ -135,6 +170,7 @@ class ActionDraft:
 
 def _checked(draft: ActionDraft, coalition) -> ActionDraft:
     draft.title = _title(draft.title)
+    draft.description = _long_text(draft.description, "description")
     _check_organisations(draft.owners, draft.partners, coalition)
     if draft.lead is not None and not _is_member(draft.lead, coalition):
         raise PlanError(_("The lead person must be a member of the coalition."), "lead")
@@ -334,6 +370,11 @@ def link_source(action: Action, kind: str, target, *, theme: int | None = None) 
     found = _reference(kind, target, theme, action.coalition)
     source, _created = Source.objects.get_or_create(action=action, **found)
     return source
+
+
+def unlink_source(source: Source) -> None:
+    """The action no longer traces to this (a theme or statement may need an answer again)."""
+    source.delete()
 
 
 def record_no_action(coalition, kind: str, target, reason: str, *, by, theme=None) -> Unactioned:
