@@ -66,7 +66,7 @@ def csv_rows(plan: Plan):
             action.due_on.isoformat() if action.due_on else "",
             str(status_label.get(action.status, action.status)),
             action.progress,
-            yes if selectors.is_overdue(action, today) else no,
+            yes if action.is_overdue(today) else no,
             float(action.budget) if action.budget is not None else "",
             action.last_update.strftime(SPREADSHEET_TIME) if action.last_update else "",
         ]

@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from coproduce.coalitions.models import Coalition, Membership, Role
 from coproduce.core.text import first_line
+from coproduce.workshops.emails import site_link
 
 from .models import (
     Action,
@@ -118,10 +119,6 @@ def stop_emails(stop: Stop) -> None:
         [EmailOptOut(person=stop.person, kind=kind) for kind in stop.kinds],
         ignore_conflicts=True,
     )
-
-
-def site_link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 # -- when: each coalition's clock --------------------------------------------------------------

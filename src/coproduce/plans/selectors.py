@@ -39,10 +39,6 @@ def overdue_condition(today: date) -> Q:
     return Q(due_on__lt=today) & ~Q(status__in=FINISHED)
 
 
-def is_overdue(action: Action, today: date) -> bool:
-    return action.is_overdue(today)
-
-
 def plans_of(coalition):
     return Plan.objects.filter(coalition=coalition).order_by("-created_at", "-pk")[:PLANS_SHOWN]
 
@@ -123,7 +119,7 @@ def actions_of(plan: Plan, *, today: date, owner: int | None = None, status: str
 
 def mark(actions: list[Action], today: date) -> list[Action]:
     for action in actions:
-        action.overdue = is_overdue(action, today)
+        action.overdue = action.is_overdue(today)
     return actions
 
 

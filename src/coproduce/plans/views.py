@@ -253,7 +253,7 @@ def action_detail(request, action):
     coalition = plan.coalition
     visitor = Visitor.of(request)
     today = selectors.today_for(coalition)
-    action.overdue = selectors.is_overdue(action, today)
+    action.overdue = action.is_overdue(today)
     history = selectors.action_history(action)
     context = {
         "coalition": coalition,
