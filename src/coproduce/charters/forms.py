@@ -197,8 +197,3 @@ class DecisionForm(forms.Form):
         if data.get("decision") == self.DECLINE and not (data.get("reply") or "").strip():
             self.add_error("reply", _("Say why you decline it: the proposer is owed a reply."))
         return data
-
-
-class CompareForm(forms.Form):
-    start = forms.IntegerField(min_value=1, required=False)
-    end = forms.IntegerField(min_value=1, required=False)

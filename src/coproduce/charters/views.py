@@ -15,11 +15,11 @@ from coproduce.coalitions.permissions import Action, Visitor, can
 from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 from coproduce.core.user_markdown import markdown_to_html
+from coproduce.core.versions import picked_pair
 
 from . import comparing, frameworks, selectors, services
 from .forms import (
     CommentForm,
-    CompareForm,
     DecisionForm,
     HeaderForm,
     PrincipleFormSet,
@@ -347,18 +347,14 @@ def compare(request, charter):
     """Any two versions side by side in words (default: the latest against the one before)."""
     latest = services.latest_version(charter)
     last = latest.number if latest else 0
-    picked = CompareForm({"start": request.GET.get("from"), "end": request.GET.get("to")})
-    end, start = last, max(last - 1, 1)
-    if picked.is_valid():
-        end = min(picked.cleaned_data["end"] or end, last)
-        start = min(picked.cleaned_data["start"] or max(end - 1, 1), last)
-        start, end = min(start, end), max(start, end)  # "from 3 to 1" means 1 against 3
+    start, end = picked_pair(request.GET, last)
     older, newer = selectors.version(charter, start), selectors.version(charter, end)
     if last < 2:
         older = newer = None  # nothing to compare: the page says there is one version
     context = {
         "coalition": charter.coalition,
         "charter": charter,
+        "document_title": charter.title,
         "numbers": range(last, 0, -1),
         "start": start,
         "end": end,

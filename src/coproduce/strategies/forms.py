@@ -160,8 +160,3 @@ class DecisionForm(forms.Form):
             if not data.get("into") and "into" not in self.errors:
                 self.add_error("into", _("Choose the amendment it is merged into."))
         return data
-
-
-class CompareForm(forms.Form):
-    start = forms.IntegerField(min_value=1, required=False)
-    end = forms.IntegerField(min_value=1, required=False)

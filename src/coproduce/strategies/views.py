@@ -14,12 +14,12 @@ from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, Visitor, can
 from coproduce.core.doors import door
 from coproduce.core.user_markdown import markdown_to_html
+from coproduce.core.versions import picked_pair
 
 from . import selectors, services
 from .forms import (
     AmendmentForm,
     CommentForm,
-    CompareForm,
     DecisionForm,
     EditSectionForm,
     SectionFormSet,
@@ -337,12 +337,7 @@ def compare(request, strategy):
     """Any two versions section by section in words (default: the latest against the one
     before)."""
     last = selectors.latest_number(strategy)
-    picked = CompareForm({"start": request.GET.get("from"), "end": request.GET.get("to")})
-    end, start = last, max(last - 1, 1)
-    if picked.is_valid():
-        end = min(picked.cleaned_data["end"] or end, last)
-        start = min(picked.cleaned_data["start"] or max(end - 1, 1), last)
-        start, end = min(start, end), max(start, end)  # "from 3 to 1" means 1 against 3
+    start, end = picked_pair(request.GET, last)
     older, newer = selectors.version(strategy, start), selectors.version(strategy, end)
     comparison = None
     if last >= 2 and older and newer:
@@ -350,6 +345,7 @@ def compare(request, strategy):
     context = {
         "coalition": strategy.coalition,
         "strategy": strategy,
+        "document_title": strategy.title,
         "numbers": range(last, 0, -1),
         "start": start,
         "end": end,
