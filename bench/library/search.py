@@ -63,7 +63,19 @@ def main() -> None:
         Entry.objects.all().delete()
         seconds = _generate(options.entries, words, rng)
         print(f"Generated {options.entries:,} entries; facets and index took {seconds:.1f} s")
+    _choose_common_words()
     _measure(vendor, words, options)
+
+
+def _choose_common_words() -> None:
+    """What the worker's sweep does after an import (PostgreSQL only; search/common.py)."""
+    from coproduce.library.search import common
+
+    started = time.perf_counter()
+    count = common.refresh()
+    if count is not None:
+        seconds = time.perf_counter() - started
+        print(f"Common words chosen and their entries kept: {count} words in {seconds:.1f} s")
 
 
 def _database(keep: bool) -> str:

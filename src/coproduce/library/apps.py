@@ -11,6 +11,16 @@ class LibraryConfig(AppConfig):
         from . import rules  # noqa: F401  (who may see and change entries)
 
         _register_links_to_the_work()
+        _register_sweep()
+
+
+def _register_sweep() -> None:
+    """The worker chooses the library's common words again after it grew (search/common.py)."""
+    from coproduce.jobs.sweep import register_sweep_step
+
+    from .search import common
+
+    register_sweep_step(common.refresh_when_due)
 
 
 def _register_links_to_the_work() -> None:

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from . import bulk, facets, notes, participedia, services
 from .models import BODY_MAX, Entry, Revision, Status
-from .search import index, text
+from .search import common, index, text
 
 SOURCE = "participedia"
 LICENCE = "CC BY-NC-SA 3.0 (Participedia and its contributors)"
@@ -75,7 +75,7 @@ def import_participedia(
     # A dry run does the work in a transaction it then rolls back: what it reports is exactly
     # what the import would do, database checks included. It leaves out the facet rows and
     # the search index, which are derived from entries already written and checked.
-    with transaction.atomic():
+    with transaction.atomic(), common.deferred():  # common words' bitmaps written once
         for start in range(0, len(rows), BATCH):
             _import_batch(rows[start : start + BATCH], by, report)
             if start == 0 and len(rows) > BATCH and not dry_run:

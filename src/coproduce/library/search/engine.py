@@ -11,6 +11,10 @@ best of them match. Everything else happens in memory over a `Tally` of the whol
 the order by title. The tally is read once per process and read again only after the entries
 changed (migration 0004 keeps a number that every change replaces).
 
+On PostgreSQL, a search whose words are all among the library's most common is answered
+from bitmaps kept beside the index (common.py): listing such a word's tens of thousands of
+entries is what costs the index most.
+
 Ranking puts the entries with the words in their title first, each group best first. Only
 the first group is scored when it fills the page, which is what keeps a word found in most of
 the library quick to rank: scoring every match is the one cost that grows with the library.
@@ -31,8 +35,8 @@ from .. import generation
 from ..facets import FACETS
 from ..models import Entry
 from ..rules import Sight
+from . import common, text
 from . import tally as tallying
-from . import text
 
 # Column weights: a word in the title counts ten times one in the body, in the description four.
 FTS5_WEIGHTS = "10.0, 4.0, 1.0"
@@ -167,6 +171,7 @@ def _current() -> tuple[int | None, tallying.Tally]:
         fresh = read_tally()
         if number is not None:
             _tallies[alias] = (number, fresh)
+            common.words(number)  # read with the rest, not by the first search of a word
         return number, fresh
 
 
@@ -237,6 +242,7 @@ class _Match:
     titled_scored: str
     expression: str
     titled_expression: str
+    query: text.Query
 
     @property
     def params(self) -> list:
@@ -247,21 +253,21 @@ class _Match:
         titled = text.Query(query.positive, any_of=query.any_of)
         if _postgresql():
             expression = text.to_tsquery(query)
-            return expression and cls._postgresql(expression, text.to_tsquery(titled))
+            return expression and cls._postgresql(expression, text.to_tsquery(titled), query)
         expression = text.to_fts5(query)
-        return expression and cls._sqlite(expression, text.to_fts5(titled))
+        return expression and cls._sqlite(expression, text.to_fts5(titled), query)
 
     @classmethod
-    def _sqlite(cls, expression: str, titled_expression: str) -> _Match:
+    def _sqlite(cls, expression: str, titled_expression: str, query: text.Query) -> _Match:
         where = "FROM library_search WHERE library_search MATCH %s"
         scored = f"SELECT rowid, -bm25(library_search, {FTS5_WEIGHTS}) {where}"
         ids = f"SELECT group_concat(rowid) FROM (SELECT rowid {where} LIMIT %s)"  # noqa: S608
         titled = "SELECT rowid, -bm25(library_search_title) FROM library_search_title "
         titled += "WHERE library_search_title MATCH %s"
-        return cls(ids, scored, titled, expression, titled_expression)
+        return cls(ids, scored, titled, expression, titled_expression, query)
 
     @classmethod
-    def _postgresql(cls, expression: str, titled_expression: str) -> _Match:
+    def _postgresql(cls, expression: str, titled_expression: str, query: text.Query) -> _Match:
         def ranked(column: str, normalization: int) -> str:
             # Our own column names only; the query is the parameter.
             rank = f"ts_rank('{TS_WEIGHTS}', {column}, CAST(%s AS tsquery), {normalization})"
@@ -277,6 +283,7 @@ class _Match:
             titled_scored=ranked("title_document", 1),
             expression=expression,
             titled_expression=titled_expression,
+            query=query,
         )
 
 
@@ -324,7 +331,9 @@ def _matching(tally: tallying.Tally, number: int | None, match: _Match) -> np.nd
     key = (connection.alias, number, match.expression)
     found = _searched.get(key, tally) if number is not None else None
     if found is None:
-        found = tally.positions(_ids(match)).astype(np.int32)
+        # A search whose words are all common is answered from their bitmaps (common.py).
+        ids = common.matching(match.query, number)
+        found = tally.positions(_ids(match) if ids is None else ids).astype(np.int32)
         if number is not None:
             _searched.put(key, tally, found)
     return found

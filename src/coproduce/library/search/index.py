@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from .. import bulk, generation
 from ..models import Entry
-from . import text
+from . import common, text
 
 BATCH = 2000
 # After this many entries at once (an import), the tables' statistics are refreshed: without
@@ -96,15 +96,17 @@ def rebuild() -> int:
             cursor.execute("DELETE FROM library_search_title")
     count = 0
     last = 0
-    while True:
-        batch = list(Entry.objects.filter(pk__gt=last).order_by("pk").only(*FIELDS)[:BATCH])
-        if not batch:
-            if count:
-                analyze()
-            return count
-        update(batch, analyze_after=BATCH + 1)  # analyzed once, at the end
-        count += len(batch)
-        last = batch[-1].pk
+    with common.deferred():  # every entry's bits rewritten, once, at the end
+        while True:
+            batch = list(Entry.objects.filter(pk__gt=last).order_by("pk").only(*FIELDS)[:BATCH])
+            if not batch:
+                break
+            update(batch, analyze_after=BATCH + 1)  # analyzed once, at the end
+            count += len(batch)
+            last = batch[-1].pk
+    if count:
+        analyze()
+    return count
 
 
 def _write(entries: list[Entry]) -> None:
@@ -128,16 +130,23 @@ def _write_sqlite(entries: list[Entry]) -> None:
 
 def _write_postgresql(entries: list[Entry]) -> None:
     remove([entry.pk for entry in entries])
-    # Each row made as COPY takes it: PostgreSQL indexes one while Python makes the next.
-    rows = (_postgresql_row(entry) for entry in entries)
-    bulk.write("library_search", ("entry_id", "document", "title_document"), rows)
+    lexemes: dict[int, Iterable[str]] = {}
+
+    def rows():
+        # Each row made as COPY takes it: PostgreSQL indexes one while Python makes the next.
+        for entry in entries:
+            placed = _placed(entry)
+            lexemes[entry.pk] = placed[0].keys()
+            yield entry.pk, *(text.render_tsvector(words) for words in placed)
+
+    bulk.write("library_search", ("entry_id", "document", "title_document"), rows())
+    common.indexed(lexemes)  # the bitmaps of the common words follow the index
 
 
-def _postgresql_row(entry: Entry) -> tuple[int, str, str]:
+def _placed(entry: Entry) -> tuple[dict, dict]:
+    """The entry's words with their positions: all of them, and the title's alone (ranking
+    a common word starts from the entries with it in their title (engine.py), which the
+    title's own column finds). COPY reads their literals as CAST(... AS tsvector) would."""
     language = text.index_language(entry.language)
     fields = list(fields_of(entry))
-    # The title's words again on their own: ranking a common word starts from the entries
-    # with it in their title (engine.py), which this column's index finds.
-    title = text.tsvector_literal(fields[:1], language)
-    # The literals as text: COPY reads them as CAST(... AS tsvector) would.
-    return entry.pk, text.tsvector_literal(fields, language), title
+    return text.placed_words(fields, language), text.placed_words(fields[:1], language)

@@ -139,6 +139,12 @@ def tsvector_literal(fields: list[str], language: str) -> str:
     """The fields (title, description, body) as a PostgreSQL tsvector literal, weighted A, B,
     C, D in that order, with a gap between fields so a phrase never spans two of them (as in
     FTS5, where a phrase matches within one column)."""
+    return render_tsvector(placed_words(fields, language))
+
+
+def placed_words(fields: list[str], language: str) -> dict[str, list[str]]:
+    """Each processed word of the fields with its weighted positions ("12B"), as
+    `tsvector_literal` writes them; the keys are the entry's lexemes."""
     positions: defaultdict[str, list[str]] = defaultdict(list)  # words in order of appearance
     last = 0  # the position of the last word so far
     for weight, text in zip("ABCD", fields, strict=False):
@@ -151,6 +157,10 @@ def tsvector_literal(fields: list[str], language: str) -> str:
         for token in tokens[len(spots) :]:  # a word only past POSITION_MAX: kept, unplaced
             positions[token]
         last += len(tokens) + 1
+    return positions
+
+
+def render_tsvector(positions: dict[str, list[str]]) -> str:
     # Words are letters and digits (WORD), never a quote or a backslash: quoted as they are.
     return " ".join(
         [
@@ -285,16 +295,30 @@ def to_tsquery(query: Query | str) -> str | None:
     return " & ".join(parts)
 
 
+def word_alternatives(query: Query) -> list[list[str]] | None:
+    """The query as words only: for each term, the lexemes any one of which satisfies it;
+    None when it asks more than words (a phrase, a prefix, an exclusion, any of the terms)."""
+    if not query or query.any_of or query.excluded:
+        return None
+    found = []
+    for term in query.positive:
+        options = term.alternatives()
+        if term.prefix or any(len(tokens) != 1 for tokens in options):
+            return None
+        found.append([tokens[0] for tokens in options])
+    return found
+
+
 def _ts_term(term: Term) -> str:
     star = ":*" if term.prefix else ""
     options = [
-        "(" + " <-> ".join(_ts_quote(token) + star for token in tokens) + ")"
+        "(" + " <-> ".join(ts_quote(token) + star for token in tokens) + ")"
         for tokens in term.alternatives()
     ]
     return f"({' | '.join(options)})"
 
 
-def _ts_quote(token: str) -> str:
+def ts_quote(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
