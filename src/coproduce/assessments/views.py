@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, Visitor, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.doors import door
 from coproduce.core.qr import qr_svg
 from coproduce.core.ratelimit import hit_request
@@ -26,10 +26,6 @@ from .models import Assessment, Round
 
 PAGE_SIZE = 20
 ANSWERS_PAGE_SIZE = 50
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def find_assessment(request, assessment_id: int) -> Assessment:

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.models import Coalition, Visibility
+from coproduce.coalitions.models import Visibility
 from coproduce.coalitions.permissions import Action, Visitor, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
 from coproduce.core.user_markdown import markdown_to_html
@@ -30,10 +31,6 @@ from .forms import (
 )
 from .models import Charter, Principle, Proposal
 from .services import PRINCIPLES_MAX, CharterError, StaleDraft
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def find_charter(request, coalition_slug: str, charter_id: int) -> Charter:

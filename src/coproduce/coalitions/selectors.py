@@ -3,10 +3,17 @@
 from collections import Counter
 
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 
 from coproduce.people.sectors import SECTOR_ORDER, sector_key, sector_label
 
 from .models import Coalition, Membership
+
+
+def find_coalition(request, coalition_slug: str) -> Coalition:
+    """The coalition a page's address names (404 when there is none): the `find` of the doors
+    of every capability's coalition pages."""
+    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def members_by_sector(coalition: Coalition) -> list[dict]:

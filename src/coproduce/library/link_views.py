@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.doors import door
 from coproduce.workshops.models import Workshop
 
@@ -25,10 +25,6 @@ PANEL = "library-panel"  # the id of the panel the pages go back to
 
 def find_workshop(request, slug: str) -> Workshop:
     return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def find_link(request, link_id: int) -> Link:

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, Visitor, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.doors import door
 from coproduce.core.ratelimit import hit
 from coproduce.core.user_markdown import markdown_to_html
@@ -38,10 +38,6 @@ MODERATION_PAGE_SIZE = 30
 
 def find_entry(request, entry_id: int) -> Entry:
     return get_object_or_404(selectors.entries(), pk=entry_id)
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 # --- finding --------------------------------------------------------------------------------

@@ -16,18 +16,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action as Do
 from coproduce.coalitions.permissions import Visitor, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.doors import door
 from coproduce.core.user_markdown import markdown_to_html
 
 from . import feeds, selectors, services, timeline
 from .models import Action, Kind, Plan, Status, Update
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def find_plan(request, coalition_slug: str, plan_id: int) -> Plan:

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, Visitor, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.doors import door
 from coproduce.core.user_markdown import markdown_to_html
 from coproduce.core.versions import picked_pair
@@ -27,10 +27,6 @@ from .forms import (
 )
 from .models import Amendment, Section, Strategy
 from .services import StaleAmendment, StrategyError
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def find_strategy(request, coalition_slug: str, strategy_id: int) -> Strategy:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core import codes
 from coproduce.core.charts import Series, horizontal_bars
 from coproduce.core.confirm import Question, ask_first, confirmed
@@ -46,10 +46,6 @@ PROGRAMME_PARTS = {
 
 def find_workshop(request, slug: str) -> Workshop:
     return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
-
-
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
 
 
 def participation_chart(counts: list[selectors.SectorCount]) -> str:
