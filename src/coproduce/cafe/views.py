@@ -27,6 +27,7 @@ from .forms import (
     TableFormSet,
 )
 from .models import Cafe, Note, Participant, Rule, Table
+from .outcomes import themes_with_outcomes
 from .polled import polled_cafes
 
 PEOPLE_PAGE_SIZE = 100
@@ -320,6 +321,7 @@ def harvest(request, cafe):
         "by": by,
         "groups": selectors.harvest_groups(cafe, by),
         "can_run": can(request.user, Action.RUN_WORKSHOP, cafe),
+        "themes": themes_with_outcomes(cafe, request.user),  # and what became of each
     }
     return render(request, "cafe/harvest.html", context)
 

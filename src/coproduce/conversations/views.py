@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from coproduce.coalitions.models import Coalition
 from coproduce.coalitions.permissions import Action, can
+from coproduce.coalitions.selectors import find_coalition
 from coproduce.core import codes
 from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import door
@@ -20,6 +20,7 @@ from . import selectors, services
 from .access import remember_voter, remembered_voter, voter_of
 from .forms import ConversationForm, ExportForm, JoinForm, StatementForm
 from .models import Conversation, Statement, Voter
+from .outcomes import add_to_common_ground
 from .presenting import group_names, map_is_fresh, map_view, statement_votes
 
 VOTERS_PAGE_SIZE = 100
@@ -65,10 +66,6 @@ def find_conversation_by_code(request, code: str) -> Conversation:
     return conversation
 
 
-def find_coalition(request, coalition_slug: str) -> Coalition:
-    return get_object_or_404(Coalition, slug=coalition_slug)
-
-
 @door(get=Action.RUN_CONVERSATION, post=Action.RUN_CONVERSATION, find=find_coalition)
 def create(request, coalition):
     initial = {"workshop": request.GET.get("workshop")}
@@ -99,7 +96,7 @@ def detail(request, conversation):
         "conversation": conversation,
         "coalition": conversation.coalition,
         "can_run": can_run,
-        "map": map_view(conversation, voter),
+        "map": add_to_common_ground(map_view(conversation, voter), conversation, request.user),
         "figures": selectors.shown_figures(conversation),
         "time_zone": selectors.time_zone_of(conversation),
         "map_fresh": map_is_fresh(conversation),

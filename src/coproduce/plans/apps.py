@@ -36,3 +36,12 @@ def _register_with_the_work() -> None:
     from . import reminders
 
     register_sweep_step(reminders.sweep)  # reminders and the monthly digest
+
+    # "What became of it" under each harvest theme and each common-ground statement.
+    from coproduce.cafe.outcomes import register_theme_outcomes
+    from coproduce.conversations.outcomes import register_statement_outcomes
+
+    from . import became_of
+
+    register_theme_outcomes(became_of.harvest_themes)
+    register_statement_outcomes(became_of.statement_outcomes)
