@@ -137,6 +137,8 @@ def plan_writing_pages() -> list[str]:
         f"{base}actions/{action.pk}/update/",
         f"{base}actions/{action.pk}/sources/",
         f"{base}answers/",
+        f"{base}emails/",
+        f"{base}workshops/{demo.WORKSHOP_SLUG}/tell/",
     ]
 
 

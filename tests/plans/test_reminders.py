@@ -3,12 +3,14 @@ monthly digest to organisers. Time is passed to the sweep (`now`), the outbox is
 nobody is emailed twice: not by a second sweep, not by two sweeps at once, not by a task that
 runs twice. The "turn off" page asks on GET and turns off on POST."""
 
+import smtplib
 import zoneinfo
 from datetime import date, datetime, timedelta
 
 import pseudo
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -478,3 +480,149 @@ def test_the_emails_and_the_stop_page_are_translated(w, settings, client):
                 f"page: {f}" for f in pseudo.unmarked_on_page(response.content.decode(), data)
             ]
     assert found == [], "Not translated:\n" + "\n".join(found)
+
+
+# -- a send the mail server refuses is tried again ---------------------------------------------
+
+
+class FlakyBackend(locmem.EmailBackend):
+    """The test outbox, but the mail server refuses the next `refusals` sends."""
+
+    refusals = 0
+    tries = 0
+
+    def send_messages(self, messages):
+        FlakyBackend.tries += 1
+        if FlakyBackend.refusals:
+            FlakyBackend.refusals -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky(settings, monkeypatch):
+    """A mail server that refuses as told, and the clock frozen at `clock.now` (the sweep's
+    and the task's)."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FlakyBackend"}}
+    monkeypatch.setattr(FlakyBackend, "refusals", 0)
+    monkeypatch.setattr(FlakyBackend, "tries", 0)
+
+    class Clock:
+        now = MORNING
+
+        def sweep(self, later=timedelta(0)):
+            self.now = MORNING + later
+            return reminders.sweep(self.now)
+
+    clock = Clock()
+    monkeypatch.setattr(reminders.timezone, "now", lambda: clock.now)
+    return clock
+
+
+def _lead_only(w):
+    """An action owned by the council, whose only member in the coalition is its lead: one
+    person to email."""
+    return _action(w, owners=[w["council"]])
+
+
+def test_a_refused_send_is_tried_again_after_fifteen_minutes_and_sent_once(w, flaky):
+    _lead_only(w)
+    FlakyBackend.refusals = 1
+    assert flaky.sweep() == 1
+    assert mail.outbox == []
+    notice = Notice.objects.get()
+    assert (notice.sent_at, notice.attempts) == (None, 1)
+    assert notice.retry_at == MORNING + timedelta(minutes=15)
+    assert flaky.sweep(timedelta(minutes=14)) == 0  # still waiting
+    assert mail.outbox == []
+    assert flaky.sweep(timedelta(minutes=15)) == 1  # tried again, and it went
+    assert [_to(m) for m in mail.outbox] == [w["lead"].email]
+    assert mail.outbox[0].subject == "An action is due within a week"
+    notice.refresh_from_db()
+    assert (notice.attempts, notice.retry_at) == (2, None)
+    assert notice.sent_at == MORNING + timedelta(minutes=15)
+    for later in (timedelta(minutes=16), timedelta(hours=5), timedelta(days=1)):
+        assert flaky.sweep(later) == 0
+    assert len(mail.outbox) == 1 and FlakyBackend.tries == 2
+
+
+def test_a_send_refused_every_time_stops_after_four_tries(w, flaky, caplog):
+    _lead_only(w)
+    FlakyBackend.refusals = 1000
+    flaky.sweep()
+    # Waits of 15 minutes, 1 hour and 4 hours between the tries.
+    tries = [timedelta(minutes=15), timedelta(hours=1, minutes=15), timedelta(hours=5, minutes=15)]
+    for number, when in enumerate(tries, start=2):
+        assert flaky.sweep(when - timedelta(minutes=1)) == 0, number
+        assert flaky.sweep(when) == 1, number
+        assert Notice.objects.get().attempts == number
+    notice = Notice.objects.get()
+    assert (notice.sent_at, notice.retry_at, notice.attempts) == (None, None, 4)
+    assert "not sent after 4 tries; given up" in caplog.text
+    for later in (timedelta(hours=10), timedelta(days=1), timedelta(days=3)):
+        assert flaky.sweep(later) == 0
+    assert FlakyBackend.tries == 4 and mail.outbox == []
+    # A task that still held it (queued twice) does not try a fifth time.
+    assert reminders.send_notices.call(w["lead"].pk, [notice.pk]) == "already sent"
+    assert FlakyBackend.tries == 4
+
+
+def test_a_retry_sends_only_what_still_holds(w, flaky):
+    action = _lead_only(w)
+    FlakyBackend.refusals = 1
+    flaky.sweep()
+    services.post_update(action, by=w["lead"], text="Opened", status="done", progress=100)
+    assert flaky.sweep(timedelta(minutes=15)) == 1
+    assert mail.outbox == []  # done meanwhile: nothing left to say
+
+
+def test_two_sweeps_racing_for_a_retry_send_it_once(w, flaky, settings):
+    _lead_only(w)
+    FlakyBackend.refusals = 1
+    flaky.sweep()
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    assert flaky.sweep(timedelta(minutes=15)) == 1  # queued again
+    assert flaky.sweep(timedelta(minutes=15)) == 0  # the same moment: already taken
+    assert flaky.sweep(timedelta(minutes=16)) == 0
+    notice = Notice.objects.get()
+    # Even if both had queued it, the task's claim lets one of them send.
+    assert reminders.send_notices.call(w["lead"].pk, [notice.pk]) == "sent"
+    assert reminders.send_notices.call(w["lead"].pk, [notice.pk]) == "already sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_person_who_turned_emails_off_meanwhile_gets_no_retry(w, flaky):
+    _lead_only(w)
+    FlakyBackend.refusals = 1
+    flaky.sweep()
+    EmailOptOut.objects.create(person=w["lead"], kind=EmailKind.DUE_SOON)
+    flaky.sweep(timedelta(minutes=15))
+    assert mail.outbox == [] and FlakyBackend.tries == 1
+
+
+# -- in the person's language ----------------------------------------------------------------
+
+
+def test_each_person_gets_the_email_in_their_language(w):
+    w["owner"].language = "es"
+    w["owner"].save()
+    _action(w)
+    reminders.sweep(MORNING)
+    inbox = _inbox()
+    (spanish,) = inbox[w["owner"].email]
+    assert spanish.subject == "Una acción vence en menos de una semana"
+    assert spanish.body.startswith(f"Hola, {w['owner'].full_name}:")
+    assert "Estas acciones de las que te ocupas vencen en menos de una semana:" in spanish.body
+    assert "marzo de 2027" in spanish.body
+    (english,) = inbox[w["lead"].email]
+    assert english.subject == "An action is due within a week"
+    assert english.body.startswith("Hello ")
+
+
+def test_a_language_the_site_does_not_offer_falls_back_to_the_sites(w):
+    w["owner"].language = "xx"
+    w["owner"].save()
+    _action(w)
+    reminders.sweep(MORNING)
+    (message,) = _inbox()[w["owner"].email]
+    assert message.subject == "An action is due within a week"

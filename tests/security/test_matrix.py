@@ -203,6 +203,11 @@ def _register(visitor, w):
     return CHANGE if visitor in ACCOUNTS else SHOW
 
 
+def _keeps_language(visitor, w):
+    # The language switcher keeps a signed-in person's choice on their account.
+    return CHANGE if visitor in ACCOUNTS else SHOW
+
+
 def _voter_only(visitor, w):
     return CHANGE if visitor == MEMBER else SHOW  # the member already takes part
 
@@ -421,8 +426,9 @@ PATTERNS: dict[str, list[Case]] = {
     # The site's own pages.
     "home": one(args=lambda w: [], get=for_everyone(SHOW)),
     "mine": one(args=lambda w: [], get=allowed(ACCOUNTS)),
+    # A signed-in person's choice is also kept on their account (for their emails).
     "set_language": one(
-        args=lambda w: [], post=for_everyone(SHOW), data=lambda w, v: {"language": "es"}
+        args=lambda w: [], post=_keeps_language, data=lambda w, v: {"language": "es"}
     ),
     "people:signup": one(
         args=lambda w: [], get=for_everyone(SHOW), post=_signup, data=_signup_data
@@ -1052,11 +1058,23 @@ PATTERNS: dict[str, list[Case]] = {
     "plans:stop_emails": one(
         args=lambda w: [_stop_token(w)], get=for_everyone(SHOW), post=for_everyone(CHANGE)
     ),
+    "plans:email_time": one(
+        args=_coalition,
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"send_at": "07:30"},
+    ),
     "plans:answers": one(
         args=_coalition,
         get=allowed(ORG),
         post=allowed(ORG, CHANGE),
         data=lambda w, v: {"item": f"theme:{w.workshop.report.pk}:1", "reason": "Done elsewhere"},
+    ),
+    # Emailing a workshop's participants what came of it: organisers ask, then send. Nothing
+    # came of the world's workshop (its action traces to another conversation), so the post
+    # sends nothing; tests/plans/test_outcomes_email.py sends.
+    "plans:tell_outcomes": one(
+        args=lambda w: [w.coalition.slug, w.workshop.slug], get=allowed(ORG), post=allowed(ORG)
     ),
     # A strategy: members read it (in a public coalition too), organisers, facilitators and
     # members propose amendments and comment, organisers write sections and decide.

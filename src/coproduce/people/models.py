@@ -88,6 +88,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     languages = CleanCharField(
         _("languages"), max_length=200, blank=True, help_text=_("For example: English, Spanish")
     )
+    # The language the person last chose on the site (or registered for a workshop in), for
+    # the emails sent to them; blank until then (see `services.language_of`).
+    language = models.CharField(_("language for emails"), max_length=8, blank=True)
     access_needs = CleanTextField(
         _("access needs"),
         blank=True,

@@ -7,6 +7,7 @@ indexes, so PostgreSQL can use them) and created without racing those constraint
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -69,3 +70,33 @@ def update_profile(
 def new_guest(*, display_name: str, sector: str) -> Guest:
     """Someone taking part with a join code: a name to show and a sector, nothing else."""
     return Guest.objects.create(display_name=display_name, sector=sector)
+
+
+# -- the language a person is emailed in ------------------------------------------------------
+
+
+def _known(code: str) -> bool:
+    return code in {known for known, _name in settings.LANGUAGES}
+
+
+def language_of(person) -> str:
+    """The language to email this person in: the one they last chose on the site (or
+    registered for a workshop in), else the site's. Guests and anyone without a choice get
+    the site's language."""
+    chosen = getattr(person, "language", "") or ""
+    return chosen if _known(chosen) else settings.LANGUAGE_CODE
+
+
+def remember_language(person, code: str, *, unless_set: bool = False) -> bool:
+    """Keep the language a signed-in person chose, for their emails; a language the site does
+    not offer is ignored. With `unless_set`, a choice made before is kept. Whether it was
+    stored."""
+    if not isinstance(person, Person) or not person.pk or not _known(code):
+        return False
+    same = Person.objects.filter(pk=person.pk)
+    # Stored only when it changes anything (a choice made before is kept with `unless_set`).
+    same = same.filter(language="") if unless_set else same.exclude(language=code)
+    stored = same.update(language=code) == 1
+    if stored:
+        person.language = code
+    return stored

@@ -20,7 +20,7 @@ from coproduce.core.doors import door
 from coproduce.library.models import Entry
 from coproduce.reports.models import WorkshopReport
 
-from . import services
+from . import outcomes_email, services
 from .forms import (
     ActionForm,
     AnswerForm,
@@ -355,6 +355,7 @@ def answers(request, coalition):
             posted.auto_id = f"id_{item['anchor']}_%s"
             item["form"] = posted
     context = {"coalition": coalition, "items": items, "plan": None}
+    context["tell"] = outcomes_email.workshops_to_tell(coalition)
     return render(request, "plans/answers.html", context)
 
 

@@ -236,3 +236,20 @@ class AnswerForm(forms.Form):
 
     item = forms.CharField(widget=forms.HiddenInput, max_length=80)
     reason = _text(_("Why nothing was done"), max_length=REASON_MAX, rows=2, required=True)
+
+
+class EmailTimeForm(forms.Form):
+    """When the coalition's plan emails go out, in its own time zone."""
+
+    send_at = forms.TimeField(
+        label=_("Send the emails at"),
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Say at what time of day the emails go out, for example 09:00."),
+            "invalid": _(
+                "“Send the emails at” needs a time of day as hours and minutes, for example "
+                "09:00 or 17:30."
+            ),
+        },
+    )

@@ -369,6 +369,7 @@ class EmailKind(models.TextChoices):
     DUE_SOON = "due_soon", _("a week before an action is due")
     OVERDUE = "overdue", _("when an action becomes overdue")
     DIGEST = "digest", _("the monthly digest of what changed")
+    OUTCOMES = "outcomes", _("what came of a workshop you took part in")
 
 
 class EmailTime(models.Model):
@@ -399,6 +400,11 @@ class Notice(models.Model):
     month = models.DateField(null=True)  # the digest's month: its first day
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Sending: how many times a task took it to send, and, after the mail server refused it,
+    # when the sweep queues it again (None: not waiting for another try). Unsent, with
+    # `attempts` at the cap and no `retry_at`: given up.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan email")
@@ -415,7 +421,12 @@ class Notice(models.Model):
                 name="one_digest_per_person_coalition_and_month",
             ),
         ]
-        indexes = [models.Index(fields=["sent_at", "person"])]
+        indexes = [
+            models.Index(fields=["sent_at", "person"]),
+            models.Index(
+                fields=["retry_at"], condition=Q(retry_at__isnull=False), name="plan_notice_retry"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.person_id}"
@@ -437,3 +448,28 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: no {self.kind}"
+
+
+class OutcomesEmail(models.Model):
+    """One person told by email what came of a workshop they took part in, on one day (in the
+    workshop's time zone): claimed before it is sent, so pressing the button twice, or two
+    organisers pressing it at once, tells nobody twice that day. A later day may tell them
+    again (the actions have moved on)."""
+
+    workshop = models.ForeignKey("workshops.Workshop", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email about what came of a workshop")
+        verbose_name_plural = _("emails about what came of a workshop")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "person", "day"], name="one_outcomes_email_per_person_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"outcomes of {self.workshop_id} for {self.person_id} on {self.day}"

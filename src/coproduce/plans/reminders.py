@@ -9,10 +9,15 @@ again under a row lock before it sends, so a person queued twice is still emaile
 sends one email listing them all, in the coalition's time zone, with a link that turns off
 each kind of email it carries.
 
+A send the mail server refuses is tried again by a later sweep: after 15 minutes, then an
+hour, then four hours; after the fourth failed try it is logged and given up. The retry goes
+through the same claim under lock, so it cannot email anyone twice either.
+
 Who: for an action, its lead (while a member) and the members whose organisation owns it now;
 for a digest, the coalition's organisers. Never an inactive account, never someone who turned
 that kind off, never anyone outside the coalition. When: only after the coalition's send time
-(`EmailTime`, 09:00 without one) in its own time zone.
+(`EmailTime`, 09:00 without one) in its own time zone. In what: the person's language
+(`people.services.language_of`).
 """
 
 import logging
@@ -36,6 +41,7 @@ from django.utils.translation import ngettext
 
 from coproduce.coalitions.models import Coalition, Membership, Role
 from coproduce.core.text import first_line
+from coproduce.people.services import language_of
 from coproduce.workshops.emails import site_link
 
 from .models import (
@@ -63,6 +69,12 @@ DEFAULT_SEND_AT = time(9, 0)
 LISTED = 10  # items listed per part of a digest; the rest are counted
 FINISHED = (Status.DONE, Status.DROPPED)
 REMINDERS = (EmailKind.DUE_SOON, EmailKind.OVERDUE)
+
+# After a send the mail server refused: wait this long before the next try (after the first
+# failure, the second, the third); the try after the last wait is the final one.
+RETRY_AFTER = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4))
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+RETRY_BATCH = 1000  # notices queued again per sweep, so a sweep stays short
 
 STOP_SALT = "coproduce.plans.stop_emails"
 STOP_MAX_AGE = timedelta(days=400)
@@ -139,6 +151,23 @@ def _clocks(now: datetime) -> dict[int, datetime]:
         if local.time() >= (at or DEFAULT_SEND_AT):
             clocks[pk] = local
     return clocks
+
+
+def send_time(coalition: Coalition) -> time:
+    """When the coalition's plan emails go out each day, in its own time zone."""
+    found = EmailTime.objects.filter(coalition=coalition).values_list("send_at", flat=True)
+    return found.first() or DEFAULT_SEND_AT
+
+
+def set_send_time(coalition: Coalition, at: time) -> time:
+    """Set it (to the minute: the sweep looks at the clock about once a minute)."""
+    at = at.replace(second=0, microsecond=0, tzinfo=None)
+    EmailTime.objects.update_or_create(coalition=coalition, defaults={"send_at": at})
+    return at
+
+
+def zone_of(coalition: Coalition):
+    return _zone(coalition.time_zone)
 
 
 def _zone(name: str):
@@ -262,12 +291,14 @@ def _digests(clocks: dict[int, datetime]) -> set[tuple[int, int, date]]:
 
 
 def sweep(now: datetime | None = None) -> int:
-    """Claim every reminder and digest that is due and queue one email per person; the number
-    of notices claimed. Safe when several workers sweep at once."""
+    """Queue again what failed and waited long enough, claim every reminder and digest that is
+    due, and queue one email per person; the number of notices queued. Safe when several
+    workers sweep at once."""
     now = now or timezone.now()
+    retried = retry_failed(now)
     clocks = _clocks(now)
     if not clocks:
-        return 0
+        return retried
     days = _by_day(clocks)
     claims = [
         Notice(person_id=p, kind=kind, action_id=a, due_on=d, created_at=now)
@@ -279,7 +310,7 @@ def sweep(now: datetime | None = None) -> int:
         for p, c, m in _digests(clocks)
     ]
     if not claims:
-        return 0
+        return retried
     people = defaultdict(list)
     with transaction.atomic():  # claimed and queued, or neither
         Notice.objects.bulk_create(claims, ignore_conflicts=True, batch_size=1000)
@@ -290,7 +321,30 @@ def sweep(now: datetime | None = None) -> int:
             people[person].append(pk)
         for person, notices in people.items():
             send_notices.enqueue(person, notices)
-    return sum(len(notices) for notices in people.values())
+    return retried + sum(len(notices) for notices in people.values())
+
+
+def retry_failed(now: datetime) -> int:
+    """Queue again the notices whose send failed and whose wait is over, one task per person;
+    how many. Of two sweeps at once on PostgreSQL, one takes each notice (row locks, skipped
+    by the other); on SQLite both may queue it, and the task's claim under lock lets one send."""
+    with transaction.atomic():
+        due = list(
+            Notice.objects.select_for_update(skip_locked=True)
+            .filter(retry_at__isnull=False, retry_at__lte=now, sent_at__isnull=True)
+            .order_by("retry_at", "pk")
+            .values_list("pk", "person_id")[:RETRY_BATCH]
+        )
+        if not due:
+            return 0
+        taken = Notice.objects.filter(pk__in=[pk for pk, _person in due], sent_at__isnull=True)
+        taken.update(retry_at=None)
+        people = defaultdict(list)
+        for pk, person in due:
+            people[person].append(pk)
+        for person, notices in people.items():
+            send_notices.enqueue(person, sorted(notices))
+    return len(due)
 
 
 # -- sending ---------------------------------------------------------------------------------
@@ -298,15 +352,37 @@ def sweep(now: datetime | None = None) -> int:
 
 def _claim(person_id: int, notice_ids: list[int], now: datetime) -> list[int]:
     """Mark the person's unsent notices sent, under a row lock: of two tasks given the same
-    notices, one gets them."""
+    notices, one gets them. Each claim is a try; a notice given up is not claimed again."""
     with transaction.atomic():
         mine = list(
             Notice.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=notice_ids, person_id=person_id, sent_at__isnull=True)
+            .filter(
+                pk__in=notice_ids,
+                person_id=person_id,
+                sent_at__isnull=True,
+                attempts__lt=MAX_ATTEMPTS,
+            )
             .values_list("pk", flat=True)
         )
-        Notice.objects.filter(pk__in=mine).update(sent_at=now)
+        Notice.objects.filter(pk__in=mine).update(
+            sent_at=now, attempts=F("attempts") + 1, retry_at=None
+        )
     return mine
+
+
+def _failed(claimed: list[int], now: datetime) -> None:
+    """The mail server refused the email: unsent again, to be tried after a wait, or given up
+    (and logged) after the last try. One update per number of tries (at most four)."""
+    tries = Notice.objects.filter(pk__in=claimed).values_list("attempts", flat=True)
+    for attempts in sorted(set(tries)):
+        same = Notice.objects.filter(pk__in=claimed, attempts=attempts)
+        if attempts < MAX_ATTEMPTS:
+            same.update(sent_at=None, retry_at=now + RETRY_AFTER[max(attempts, 1) - 1])
+        else:
+            given_up = same.update(sent_at=None, retry_at=None)
+            logger.error(
+                "%s plan email notice(s) not sent after %s tries; given up", given_up, attempts
+            )
 
 
 @task
@@ -318,7 +394,8 @@ def send_notices(person_id: int, notice_ids: list[int]) -> str:
     off = set(EmailOptOut.objects.filter(person=person).values_list("kind", flat=True))
     if off:  # turned off while the email waited: dropped
         Notice.objects.filter(pk__in=notice_ids, sent_at__isnull=True, kind__in=off).delete()
-    claimed = _claim(person_id, notice_ids, timezone.now())
+    now = timezone.now()
+    claimed = _claim(person_id, notice_ids, now)
     if not claimed:
         return "already sent"
     notices = Notice.objects.filter(pk__in=claimed).select_related(
@@ -331,7 +408,7 @@ def send_notices(person_id: int, notice_ids: list[int]) -> str:
         message.send()
     except Exception as error:  # the mail server refused it: logged, never raised
         logger.warning("A plan email could not be sent: %s", first_line(error))
-        Notice.objects.filter(pk__in=claimed).update(sent_at=None)
+        _failed(claimed, now)
         return "failed"
     return "sent"
 
@@ -364,9 +441,9 @@ def _reminder(notice: Notice) -> Reminder | None:
 
 
 def build_message(person, notices: list[Notice], language: str = "") -> EmailMessage | None:
-    """One email for the person, in the site's language (people choose none yet), or None
-    when nothing in it still holds."""
-    with translation.override(language or settings.LANGUAGE_CODE):
+    """One email for the person, in their language unless another is given, or None when
+    nothing in it still holds."""
+    with translation.override(language or language_of(person)):
         soon = [r for n in notices if n.kind == EmailKind.DUE_SOON if (r := _reminder(n))]
         late = [r for n in notices if n.kind == EmailKind.OVERDUE if (r := _reminder(n))]
         digests = [d for n in notices if n.kind == EmailKind.DIGEST if (d := digest(n))]

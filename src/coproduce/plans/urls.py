@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editing_views, email_views, views
+from . import editing_views, email_time_views, email_views, outcomes_email_views, views
 
 app_name = "plans"
 
@@ -28,6 +28,12 @@ urlpatterns += [
     path(f"{_ACTION}update/", editing_views.post_update, name="post_update"),
     path(f"{_ACTION}sources/", editing_views.sources, name="sources"),
     path("<slug:coalition_slug>/answers/", editing_views.answers, name="answers"),
+    path(
+        "<slug:coalition_slug>/workshops/<slug:workshop_slug>/tell/",
+        outcomes_email_views.tell_outcomes,
+        name="tell_outcomes",
+    ),
+    path("<slug:coalition_slug>/emails/", email_time_views.email_time, name="email_time"),
 ]
 
 # The "turn off" link in plan emails (email_views.py): the signed token is the key.

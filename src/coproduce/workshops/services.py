@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import codes
 from coproduce.core.slugs import unique_slug
 from coproduce.people.models import Guest
-from coproduce.people.services import new_guest
+from coproduce.people.services import new_guest, remember_language
 
 from . import emails
 from .models import AgendaItem, AgendaQuestion, Registration, Workshop
@@ -134,6 +134,7 @@ def register_person(
             "emails_stopped": False,
         },
     )
+    remember_language(person, language, unless_set=True)  # for the emails they get later
     emails.send_confirmation(registration)
     return registration
 
