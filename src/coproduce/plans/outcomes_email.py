@@ -39,7 +39,7 @@ from coproduce.workshops.models import Registration, Workshop
 
 from .models import EmailKind, EmailOptOut, OutcomesEmail
 from .outcomes import Came, from_workshops, owner_names
-from .reminders import stop_token
+from .reminders import message_to, stop_token
 
 logger = logging.getLogger("coproduce.plans")
 
@@ -215,15 +215,7 @@ def build_message(person, workshop: Workshop, came: list[Came]) -> EmailMessage:
         }
         subject = _("What came of %(workshop)s") % {"workshop": workshop.title}
         body = render_to_string("plans/email/outcomes.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        to=[person.email],
-        headers={
-            "List-Unsubscribe": f"<{stop}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    return message_to(person, subject, body, stop)
 
 
 # -- the workshops the answers page offers -----------------------------------------------------

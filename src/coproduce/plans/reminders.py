@@ -468,12 +468,18 @@ def build_message(person, notices: list[Notice], language: str = "") -> EmailMes
             body = render_to_string("plans/email/notices.txt", context)
         subject = _subject(soon, late, digests)
     everything = site_link(reverse("plans:stop_emails", args=[stop_token(person, kinds)]))
+    return message_to(person, subject, body, everything)
+
+
+def message_to(person, subject: str, body: str, stop_url: str) -> EmailMessage:
+    """A plan email to the person whose mail program offers to stop it in one click (the
+    link turns off the kinds it was made for)."""
     return EmailMessage(
         subject=subject,
         body=body,
         to=[person.email],
         headers={
-            "List-Unsubscribe": f"<{everything}>",
+            "List-Unsubscribe": f"<{stop_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
