@@ -226,12 +226,12 @@ def _write(gathered: _Gathered) -> None:
             word: np.unique(np.frombuffer(ids, dtype=np.int64))
             for word, ids in gathered.having.items()
         }
+        inside = {chunk: touched[touched // bits.CHUNK == chunk] for chunk in numbers}
         changed = ([], [], [])
         for lexeme, chunk, packed in rows:
             old = bytes(packed)
-            inside = touched[touched // bits.CHUNK == chunk]
             has = having.get(lexeme, np.zeros(0, dtype=np.int64))
-            new = bits.rewritten(old, chunk, inside, has[has // bits.CHUNK == chunk])
+            new = bits.rewritten(old, chunk, inside[chunk], has[has // bits.CHUNK == chunk])
             if new != old:
                 for column, value in zip(changed, (lexeme, chunk, new), strict=True):
                     column.append(value)
