@@ -42,6 +42,27 @@ def test_title_outranks_description_outranks_body():
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 
+def test_titles_the_reader_may_not_get_never_push_the_others_out_of_the_title_group(
+    monkeypatch,
+):
+    """The best titles are asked for first, a few pages' worth; when the reader's picks
+    leave too few of them, every title is asked for, so the entries with the words in
+    their title still come first, best title first."""
+    monkeypatch.setattr(engine, "TITLED_FIRST", 1)
+    monkeypatch.setattr(engine, "TITLED_FIRST_MIN", 3)
+    for n in range(6):  # short titles: the best title scores, in Ghent
+        published(title=f"Commons {n}", country="Belgium")
+    longer = " ".join(["and the questions they asked"] * 3)
+    for n in range(3):  # longer titles, in Italy; and one with the word only in its body
+        published(title=f"Commons of Bologna {n} {longer}", country="Italy")
+    published(title="A charter", body="On the commons.", country="Italy")
+    hits = engine.search("commons", sight=EVERYONE, chosen={"country": ["Italy"]}, limit=3).hits
+    assert [hit.entry.country for hit in hits] == ["Italy"] * 3
+    assert all(hit.score > 1 for hit in hits), "the title group comes first"
+    every = engine.search("commons", sight=EVERYONE, chosen={"country": ["Italy"]}).hits
+    assert [hit.entry.title for hit in every][-1] == "A charter"
+
+
 def test_accents_and_case_do_not_matter():
     published(title="The World Café", description="Small tables, changing rounds.")
     assert titles("world cafe") == ["The World Café"]

@@ -235,7 +235,8 @@ class _Match:
     """The text condition as SQL, with the query as its parameter: `ids` the matching
     entries' ids joined by commas (one row, however many match; a second parameter caps how
     many, -1 for all), `scored` their ids and scores (higher is better), `titled_scored` the
-    same for the entries with the words in their title."""
+    same for the entries with the words in their title, best first (a second parameter caps
+    how many: NULL on PostgreSQL, -1 on SQLite for all)."""
 
     ids: str
     scored: str
@@ -243,10 +244,6 @@ class _Match:
     expression: str
     titled_expression: str
     query: text.Query
-
-    @property
-    def params(self) -> list:
-        return [self.expression]
 
     @classmethod
     def of(cls, query: text.Query) -> _Match | None:
@@ -262,8 +259,8 @@ class _Match:
         where = "FROM library_search WHERE library_search MATCH %s"
         scored = f"SELECT rowid, -bm25(library_search, {FTS5_WEIGHTS}) {where}"
         ids = f"SELECT group_concat(rowid) FROM (SELECT rowid {where} LIMIT %s)"  # noqa: S608
-        titled = "SELECT rowid, -bm25(library_search_title) FROM library_search_title "
-        titled += "WHERE library_search_title MATCH %s"
+        titled = "SELECT rowid, -bm25(library_search_title) AS score FROM library_search_title "
+        titled += "WHERE library_search_title MATCH %s ORDER BY score DESC, rowid LIMIT %s"
         return cls(ids, scored, titled, expression, titled_expression, query)
 
     @classmethod
@@ -272,7 +269,7 @@ class _Match:
             # Our own column names only; the query is the parameter.
             rank = f"ts_rank('{TS_WEIGHTS}', {column}, CAST(%s AS tsquery), {normalization})"
             where = f"WHERE {column} @@ CAST(%s AS tsquery)"
-            return f"SELECT entry_id, {rank} FROM library_search {where}"  # noqa: S608
+            return f"SELECT entry_id, {rank} AS score FROM library_search {where}"  # noqa: S608
 
         return cls(
             # A function of migration 0004, so that the planner uses the full-text index
@@ -280,7 +277,7 @@ class _Match:
             ids="SELECT library_matching(CAST(%s AS tsquery), %s)",
             scored=ranked("document", 0),
             # A shorter title with the words ranks higher, as with FTS5's bm25.
-            titled_scored=ranked("title_document", 1),
+            titled_scored=ranked("title_document", 1) + " ORDER BY score DESC, entry_id LIMIT %s",
             expression=expression,
             titled_expression=titled_expression,
             query=query,
@@ -352,17 +349,18 @@ def _id_list(joined: str | None) -> np.ndarray:
     return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
-def _scores(sql: str, params: list, tally: tallying.Tally, allowed: np.ndarray):
-    """The positions and scores of the rows the SQL scores, for the allowed entries only."""
+def _scores(sql: str, expression: str, tally: tallying.Tally, allowed: np.ndarray, *more):
+    """The positions and scores of the rows the SQL scores, for the allowed entries only, and
+    how many rows it gave. The query fills every parameter but the last `more`."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params * sql.count("%s"))
+        cursor.execute(sql, [expression] * (sql.count("%s") - len(more)) + list(more))
         rows = cursor.fetchall()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     scores = np.fromiter((row[1] for row in rows), dtype=float, count=len(rows))
     at = tally.aligned(ids)
     kept = at >= 0
     kept[kept] = allowed[at[kept]]
-    return at[kept], scores[kept]
+    return at[kept], scores[kept], len(rows)
 
 
 # -- hits -----------------------------------------------------------------------------------
@@ -376,18 +374,38 @@ def _ranked(match: _Match, tally: tallying.Tally, allowed: np.ndarray, limit: in
     need = offset + limit
     if not need or not allowed.any():
         return []
-    at, scores = _scores(match.titled_scored, [match.titled_expression], tally, allowed)
+    at, scores = _titled(match, tally, allowed, need)
     scores = 1.0 + _below_one(scores)
     order = np.lexsort((at, -scores))
     if at.size < need:
         titled = _mask(tally, at)
-        rest, rest_scores = _scores(match.scored, match.params, tally, allowed & ~titled)
+        rest, rest_scores, _rows = _scores(match.scored, match.expression, tally, allowed & ~titled)
         rest_order = at.size + np.lexsort((rest, -rest_scores))
         at = np.concatenate([at[order], rest])
         scores = np.concatenate([scores[order], _below_one(rest_scores)])
         order = np.concatenate([np.arange(order.size), rest_order])
     page = order[offset:need]
     return list(zip(tally.ids[at[page]].tolist(), scores[page].tolist(), strict=True))
+
+
+# The best titles asked for first, as a multiple of the page: a prefix or a common word can
+# be in the titles of tens of thousands of entries, and bringing every one of them and its
+# score over from the database costs more than the database's scoring them. Entries the
+# reader may not see or did not pick are then left out; only when too few are left are all
+# the titles asked for.
+TITLED_FIRST, TITLED_FIRST_MIN = 4, 100
+
+
+def _titled(match: _Match, tally: tallying.Tally, allowed: np.ndarray, need: int):
+    """The positions and scores of the allowed entries with the words in their title: at
+    least the best `need` of them, or all when there are fewer."""
+    everything = None if _postgresql() else -1  # LIMIT NULL, LIMIT -1: no limit
+    first = max(TITLED_FIRST * need, TITLED_FIRST_MIN)
+    sql, expression = match.titled_scored, match.titled_expression
+    at, scores, rows = _scores(sql, expression, tally, allowed, first)
+    if at.size < need and rows == first:
+        at, scores, _rows = _scores(sql, expression, tally, allowed, everything)
+    return at, scores
 
 
 def _below_one(scores: np.ndarray) -> np.ndarray:
