@@ -50,6 +50,9 @@ class Coalition(models.Model):
     )
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its own fields last changed (name, purpose, visibility...), for programs that keep a
+    # copy (the API's `updated_since`); its work has times of its own.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("coalition")
