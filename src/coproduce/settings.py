@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.people",
     "coproduce.coalitions",
+    "coproduce.webhooks",
     "coproduce.workshops",
     "coproduce.jobs",
     "coproduce.cafe",

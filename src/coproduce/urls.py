@@ -13,6 +13,8 @@ urlpatterns = [
     path("my/", mine.my_workshops, name="mine"),
     path("accounts/", include("coproduce.people.urls")),
     path("coalitions/<slug:slug>/report/", include("coproduce.reports.coalition_urls")),
+    path("coalitions/<slug:coalition_slug>/webhooks/", include("coproduce.webhooks.urls")),
+    path("coalitions/<slug:coalition_slug>/open-data/", include("coproduce.opendata.urls")),
     path("coalitions/", include("coproduce.coalitions.urls")),
     path("", include("coproduce.workshops.urls")),
     path("jobs/", include("coproduce.jobs.urls")),

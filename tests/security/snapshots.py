@@ -15,6 +15,7 @@ APPS = (
     "assessments",
     "plans",
     "strategies",
+    "webhooks",
 )
 # Set by logging in, which the test does itself before each request.
 IGNORED = {("people", "person"): {"last_login"}}

@@ -520,6 +520,20 @@ PATTERNS: dict[str, list[Case]] = {
         args=lambda w: [w.workshop.join_code],
         get=for_everyone(SHOW),
         post=_join_workshop,
+    # Webhooks: the coalition's organisers only.
+    "webhooks:list": one(
+        args=_coalition,
+        get=allowed(ORG),
+        post=allowed(ORG, CHANGE),
+        data=lambda w, v: {"url": "https://other.example.org/in", "events": ["registration"]},
+    ),
+    "webhooks:detail": one(args=lambda w: [w.coalition.slug, w.webhook.pk], get=allowed(ORG)),
+    "webhooks:test": one(
+        args=lambda w: [w.coalition.slug, w.webhook.pk], post=allowed(ORG, CHANGE)
+    ),
+    "webhooks:delete": one(
+        args=lambda w: [w.coalition.slug, w.webhook.pk], post=allowed(ORG, CHANGE), data=_confirmed
+    ),
         data=_guest_or_account_data,
         reveals=frozenset({"workshop", "workshop code"}),
     ),

@@ -34,6 +34,7 @@ from coproduce.people.guests import SESSION_KEY
 from coproduce.reports import services as report_services
 from coproduce.reports.models import ReportVersion
 from coproduce.workshops.models import AgendaItem, AgendaQuestion
+from coproduce.webhooks.models import Webhook
 
 ANONYMOUS = "anonymous"
 OUTSIDER = "outsider"  # an account with nothing to do with the coalition
@@ -157,6 +158,9 @@ def build_world(public: bool) -> World:
     o["spare_invitation"] = Invitation.objects.create(coalition=coalition, role=Role.OBSERVER)
     _workshop_and_cafe(world, tag)
     _conversations(world, tag)
+    o["webhook"] = Webhook.objects.create(
+        coalition=coalition, url="https://hooks.example.org/in", events=["registration"]
+    )
     _report(world)
     _jobs(world)
     _library(world, tag)

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from coproduce.core import codes
 from coproduce.people.services import new_guest
+from coproduce.webhooks import events as webhook_events
 
 from .models import Conversation, ModerationEntry, Statement, Voter
 
@@ -211,4 +212,9 @@ def schedule_map(conversation_id: int) -> None:
 def recompute_map(conversation_id: int) -> int:
     from .maps import compute_map  # the maths, loaded only in the worker
 
-    return compute_map(Conversation.objects.get(pk=conversation_id))
+    conversation = Conversation.objects.get(pk=conversation_id)
+    votes_before = conversation.map_votes
+    groups = compute_map(conversation)
+    conversation.refresh_from_db(fields=["map_votes"])
+    webhook_events.votes_counted(conversation, votes_before, conversation.map_votes)
+    return groups

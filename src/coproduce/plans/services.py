@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.coalitions.models import Membership
+from coproduce.webhooks import events as webhook_events
 
 from . import rollup
 from .models import (
@@ -358,6 +359,7 @@ def post_update(
     action.status, action.progress, action.reason = status, progress, reason
     action.updated_at = update.written_at
     action.save(update_fields=["status", "progress", "reason", "updated_at"])
+    webhook_events.action_updated(update)
     return update
 
 

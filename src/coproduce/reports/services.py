@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from coproduce.cafe.models import Note
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core.text import clean_text
+from coproduce.webhooks import events as webhook_events
 from coproduce.workshops import emails as workshop_emails
 from coproduce.workshops.models import Registration, Workshop
 
@@ -204,6 +205,7 @@ def publish(
         update_fields=["visibility", "language", "snapshot_html", "published_at", "updated_at"]
     )
     tell_registrants(version)
+    webhook_events.report_published(version)
     return version
 
 

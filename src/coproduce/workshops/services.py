@@ -8,6 +8,7 @@ from coproduce.core import codes
 from coproduce.core.slugs import unique_slug
 from coproduce.people.models import Guest
 from coproduce.people.services import new_guest, remember_language
+from coproduce.webhooks import events as webhook_events
 
 from . import emails
 from .models import AgendaItem, AgendaQuestion, Registration, Workshop
@@ -108,8 +109,11 @@ def _claim_place(workshop: Workshop, lookup: dict, defaults: dict) -> Registrati
                 setattr(existing, name, value)
             existing.status = Registration.Status.REGISTERED
             existing.save()
-            return existing
-        return Registration.objects.create(workshop=locked, **lookup, **defaults)
+            registration = existing
+        else:
+            registration = Registration.objects.create(workshop=locked, **lookup, **defaults)
+        webhook_events.registration(registration)  # sent once the registration is committed
+        return registration
 
 
 def _ensure_open(workshop: Workshop) -> None:
