@@ -3,7 +3,8 @@
 Runs the real stack: gunicorn with 2 workers (threaded, as `coproduce serve` runs it),
 PostgreSQL, sessions, CSRF checks. wrk posts votes as 2,000 guests, each request a different
 (voter, statement) pair with a known value, for a fixed time. Afterwards the database must
-hold exactly one row per pair that was answered, with the value that was sent.
+hold exactly one row per pair that was answered, with the value that was sent, and the vote
+log (VoteEvent, written by every vote beside the upsert, issue 16) one row per vote.
 
     .venv/bin/python bench/voting/run.py [--seconds 20] [--connections 16]
 
@@ -22,11 +23,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DB_NAME = "coproduce_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "coproduce_bench")  # another name beside other runs
 PG = "postgres://postgres@127.0.0.1:5432"
 CSRF = "benchbenchbenchbenchbenchbench12"  # a 32-character CSRF secret, sent as cookie and header
 VOTERS, STATEMENTS = 2000, 200
-PORT = 8099
+PORT = int(os.environ.get("BENCH_PORT", "8099"))
 
 
 def sh(*args, **kwargs):
@@ -169,7 +170,7 @@ def main() -> int:
 import django
 django.setup()
 from django.db.models import Count
-from coproduce.conversations.models import Vote
+from coproduce.conversations.models import Vote, VoteEvent
 voters = {voters!r}
 statements = {statements!r}
 vi = {{v: i for i, v in enumerate(voters)}}
@@ -177,9 +178,11 @@ si = {{s: i for i, s in enumerate(statements)}}
 rows = list(Vote.objects.values_list("voter_id", "statement_id", "value"))
 dupes = Vote.objects.values("voter", "statement").annotate(n=Count("id")).filter(n__gt=1).count()
 wrong = sum(1 for v, s, value in rows if value != (vi[v] + si[s]) % 3 - 1)
-print(len(rows), dupes, wrong)
+print(len(rows), dupes, wrong, VoteEvent.objects.count())
 """
-    stored, duplicates, wrong = map(int, sh(sys.executable, "-c", check, env=env).stdout.split())
+    stored, duplicates, wrong, logged = map(
+        int, sh(sys.executable, "-c", check, env=env).stdout.split()
+    )
     sh("psql", f"{PG}/postgres", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}")
     print("| measure | value |\n|---|---|")
     setup = f"wrk, {options.connections} connections, {options.seconds} s"
@@ -189,9 +192,17 @@ print(len(rows), dupes, wrong)
     print(f"| vote rows stored | {stored} |")
     print(f"| duplicate (voter, statement) rows | {duplicates} |")
     print(f"| rows with a value other than the one sent | {wrong} |")
+    # Every request is a new (voter, statement) pair: one log row per stored vote.
+    print(f"| vote log rows written (VoteEvent, one per vote) | {logged} |")
     in_flight = stored - completed
     print(f"| stored minus answered (requests still in flight when wrk stopped) | {in_flight} |")
-    ok = duplicates == 0 and wrong == 0 and 0 <= in_flight <= options.connections and not errors
+    ok = (
+        duplicates == 0
+        and wrong == 0
+        and logged == stored
+        and 0 <= in_flight <= options.connections
+        and not errors
+    )
     print(f"\nNothing lost or duplicated: {'yes' if ok else 'NO'}")
     return 0 if ok else 1
 

@@ -159,12 +159,14 @@ def test_the_polis_export_escapes_a_formula_statement_and_reimports_it(
 
 
 def test_the_raw_command_writes_what_polis_writes(tmp_path, hyperlink_conversation):
+    # The statements' real time, in milliseconds, and -1 for "no author" (seed statements).
+    hyperlink_conversation.statements.update(created_at="2018-06-14T09:30:00Z")
     call_command("export_polis", hyperlink_conversation.pk, str(tmp_path / "raw"), "--raw")
     first, second = hyperlink_conversation.statements.values_list("pk", flat=True)
-    when = "0,Thu Jan 01 00:00:00 UTC 1970"
+    when = "1528968600000,Thu Jun 14 09:30:00 UTC 2018"
     rows = {  # ids are text, so in text order
-        str(first): f'{when},{first},0,0,1,1,"=HYPERLINK(""http://x"",""y"")"\n',
-        str(second): f"{when},{second},0,1,0,1,Greener streets\n",
+        str(first): f'{when},{first},-1,0,1,1,"=HYPERLINK(""http://x"",""y"")"\n',
+        str(second): f"{when},{second},-1,1,0,1,Greener streets\n",
     }
     assert (tmp_path / "raw" / "comments.csv").read_bytes() == (
         "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"

@@ -177,6 +177,35 @@ class Vote(models.Model):
         return f"{self.voter} {self.value:+d} {self.statement_id}"
 
 
+class VoteEvent(models.Model):
+    """Every vote as it was cast, never changed: the history `Vote` keeps only the last of.
+
+    Pol.is publishes votes as such a log (votes.csv), and researchers read re-votes from it;
+    `services.cast_vote` writes one row per vote beside the upsert, and a Pol.is import keeps
+    every row of the file it read."""
+
+    # No index of its own: the (conversation, created_at) index below serves it, and every
+    # index is one more write on the vote path.
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="vote_events", db_index=False
+    )
+    voter = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="vote_events")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="vote_events")
+    value = models.SmallIntegerField(choices=Vote.Value.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__in=[-1, 0, 1]), name="event_value"),
+        ]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.voter} {self.value:+d} {self.statement_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        )
+
+
 class ModerationEntry(models.Model):
     """Every moderation decision, with who took it and when."""
 

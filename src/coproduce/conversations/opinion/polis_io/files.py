@@ -72,6 +72,7 @@ class PolisExport:
     comments: Comments | None
     summary: dict[str, str] | None
     sign_flipped: bool  # True when votes were read as raw Pol.is sign (agree = -1) and flipped
+    log: VoteLog | None = None  # every row of votes.csv, re-votes included (None: matrix only)
 
     @property
     def rejected_statements(self) -> np.ndarray:

@@ -431,7 +431,7 @@ def read_polis_export(folder: str | Path, *, raw_sign: bool | None = None) -> Po
     folder = Path(folder)
     if not folder.is_dir():
         raise OpinionDataError(f"{folder} is not a folder")
-    comments = None
+    comments = log = None
     if (folder / "comments.csv").exists():
         comments = read_comments_csv(folder / "comments.csv")
     summary = (
@@ -456,7 +456,7 @@ def read_polis_export(folder: str | Path, *, raw_sign: bool | None = None) -> Po
         raise OpinionDataError(f"no votes.csv or participants-votes.csv in {folder}")
     if raw_sign is None and comments is not None:
         _check_sign(folder / source, votes, comments)
-    return PolisExport(folder, votes, source, comments, summary, bool(raw_sign))
+    return PolisExport(folder, votes, source, comments, summary, bool(raw_sign), log)
 
 
 def check_pv_statements(path: Path, statement_ids: np.ndarray, known: np.ndarray) -> None:

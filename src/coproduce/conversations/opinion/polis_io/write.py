@@ -13,7 +13,7 @@ from coproduce.core.csvfiles import safe_cell
 from coproduce.core.csvfiles import writer as csv_writer
 
 from ..matrix import VoteMatrix
-from .files import COMMENTS_HEADER, PARTICIPANTS_FIXED, VOTES_HEADER, Comments
+from .files import COMMENTS_HEADER, PARTICIPANTS_FIXED, VOTES_HEADER, Comments, VoteLog
 
 
 def _datetime_text(ms: int) -> str:
@@ -152,15 +152,31 @@ def write_polis_export(
     groups: Mapping | None = None,
     summary: Mapping[str, object] | None = None,
     raw: bool = False,
+    log: VoteLog | None = None,
+    n_comments: Mapping | None = None,
 ) -> None:
     """Write a folder the readers (and Pol.is tooling) understand.
+
+    ``votes.csv`` is ``log`` row by row (every vote with its time, in the order given) when
+    there is one, else the latest votes of ``matrix`` at timestamp 0. ``n_comments``: the
+    statements each participant wrote, for participants-votes.csv.
 
     Text cells that a spreadsheet would run are escaped (the readers undo it); ``raw=True``
     writes them verbatim, byte for byte what Pol.is tools expect.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    write_matrix_votes_csv(folder / "votes.csv", matrix, raw=raw)
+    if log is None:
+        write_matrix_votes_csv(folder / "votes.csv", matrix, raw=raw)
+    else:
+        write_votes_csv(
+            folder / "votes.csv",
+            log.participants,
+            log.statements,
+            log.votes,
+            log.timestamps,
+            raw=raw,
+        )
     if comments is None:
         comments = Comments(
             ids=matrix.statement_ids,
@@ -168,7 +184,9 @@ def write_polis_export(
             moderated=np.zeros(matrix.n_statements, dtype=np.int8),
         )
     write_comments_csv(folder / "comments.csv", comments, matrix, raw=raw)
-    write_participants_votes_csv(folder / "participants-votes.csv", matrix, groups, raw=raw)
+    write_participants_votes_csv(
+        folder / "participants-votes.csv", matrix, groups, n_comments, raw=raw
+    )
     if summary is None:
         summary = {
             "voters": matrix.n_participants,
