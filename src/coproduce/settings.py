@@ -384,6 +384,7 @@ RATE_LIMITS = {
     "signup": "10/h",
     # Entries proposed for the shared library and corrections, per person: more than anyone
     # writes by hand, few enough that a moderator's queue cannot be flooded.
+    "api_token": "20/h",  # API tokens made by one person (people/token_views.py)
     "library_proposal": "30/h",
     # Signatures of a call to action started from one address: a room signing together on one
     # Wi-Fi fits, a script filling the list with confirmation emails does not.

@@ -446,6 +446,15 @@ PATTERNS: dict[str, list[Case]] = {
     "people:password_reset": one(
         args=lambda w: [],
         get=for_everyone(SHOW),
+    "people:token_create": one(
+        args=lambda w: [],
+        post=allowed(ACCOUNTS, CHANGE),
+        data=lambda w, v: {"name": "A program", "scope": "read", "expiry": "30"},
+    ),
+    # The world's token is the organiser's: anyone else's revoke finds nothing (404).
+    "people:token_revoke": one(
+        args=lambda w: [w.api_token.pk], post=allowed(ORG, CHANGE), data=_confirmed
+    ),
         post=for_everyone(SHOW),
         data=lambda w, v: {"email": "nobody@example.org"},
     ),

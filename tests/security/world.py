@@ -31,6 +31,7 @@ from coproduce.core.uploads import clean_image
 from coproduce.jobs.models import Job
 from coproduce.library import services as library_services
 from coproduce.people.guests import SESSION_KEY
+from coproduce.people.tokens import issue as issue_token
 from coproduce.reports import services as report_services
 from coproduce.reports.models import ReportVersion
 from coproduce.workshops.models import AgendaItem, AgendaQuestion
@@ -152,6 +153,7 @@ def build_world(public: bool) -> World:
     o["other_member"] = MembershipFactory(coalition=coalition, role=Role.MEMBER)
     world.accounts[NO_ROLE] = PersonFactory(organisation=organisation)
     world.accounts[OUTSIDER] = PersonFactory()
+    o["api_token"], _raw = issue_token(world.accounts[ORGANISER], name="Dashboard", write=False)
     elsewhere = WorkshopFactory(coalition=CoalitionFactory(), slug=f"elsewhere-{tag.lower()}")
     world.guests[GUEST_ELSEWHERE] = RegistrationFactory(workshop=elsewhere).guest
     o["invitation"] = Invitation.objects.create(coalition=coalition, role=Role.MEMBER)

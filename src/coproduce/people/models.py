@@ -149,3 +149,41 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class ApiToken(models.Model):
+    """A personal token a program uses to reach the API as its person (see people/tokens.py).
+
+    Only a SHA-256 hash of the token is stored, with its first characters so people can tell
+    their tokens apart; the token itself is shown once, when it is made.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = CleanCharField(_("name"), max_length=100)
+    prefix = models.CharField(_("first characters"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    write = models.BooleanField(_("may change things"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def allows_write(self) -> bool:
+        return self.write
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_live(self, now=None) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.doors import ENTER, PUBLIC, SIGNED_IN, door
 
-from . import views
+from . import token_views, views
 
 app_name = "people"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("login/", anyone(views.LoginView.as_view()), name="login"),
     path("logout/", door(post=PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/tokens/new/", token_views.create_token, name="token_create"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        token_views.revoke_token,
+        name="token_revoke",
+    ),
     path("password/reset/", anyone(views.PasswordResetView.as_view()), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from coproduce.core.doors import PUBLIC, SIGNED_IN, door
 from coproduce.core.ratelimit import check_request, hit, hit_request
 
-from . import lockout, services
+from . import lockout, services, token_views
 from .forms import ProfileForm, QueuedPasswordResetForm, SignupForm
 
 
@@ -156,4 +156,5 @@ def profile(request):
         services.update_profile(request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("people:profile")
-    return render(request, "people/profile.html", {"form": form})
+    page = {"form": form, **token_views.token_section(request.user)}
+    return render(request, "people/profile.html", page)
