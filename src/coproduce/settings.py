@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "coproduce.assessments",
     "coproduce.plans",
     "coproduce.strategies",
+    "coproduce.opendata",
+    "coproduce.api",
 ]
 
 MIDDLEWARE = [
@@ -382,15 +384,20 @@ RATE_LIMITS = {
     "password_reset_email": "5/h",  # reset emails to one typed address, from anywhere
     "register": "30/m",  # per person, not per address
     "signup": "10/h",
+    "api_token": "20/h",  # API tokens made by one person (people/token_views.py)
     # Entries proposed for the shared library and corrections, per person: more than anyone
     # writes by hand, few enough that a moderator's queue cannot be flooded.
-    "api_token": "20/h",  # API tokens made by one person (people/token_views.py)
     "library_proposal": "30/h",
     # Signatures of a call to action started from one address: a room signing together on one
     # Wi-Fi fits, a script filling the list with confirmation emails does not.
     "charter_sign": "60/h",
     "charter_sign_email": "5/h",  # confirmation emails to one typed address, from anywhere
+    # API requests per token (per address without one): a dashboard polling every second
+    # fits; a scraper walking everything at full speed is slowed down.
+    "api": "600/10m",
 }
+# The largest body the API takes (bytes): more than any write it offers needs.
+API_MAX_BODY_BYTES = 1024 * 1024
 
 # Uploads (see core/uploads.py)
 # The most one request may carry. Set the same in the reverse proxy (nginx client_max_body_size)

@@ -26,6 +26,11 @@ urlpatterns = [
     path("assessments/", include("coproduce.assessments.urls")),
     path("plans/", include("coproduce.plans.urls")),
     path("strategies/", include("coproduce.strategies.urls")),
+    path("api/", include("coproduce.api.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# Refusals before any view: problems (JSON) under /api/, the site's pages elsewhere.
+handler400 = "coproduce.api.views.bad_request"
+handler404 = "coproduce.api.views.page_not_found"

@@ -16,6 +16,7 @@ APPS = (
     "plans",
     "strategies",
     "webhooks",
+    "opendata",
 )
 # Set by logging in, which the test does itself before each request.
 IGNORED = {("people", "person"): {"last_login"}}

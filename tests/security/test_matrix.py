@@ -426,6 +426,9 @@ PATTERNS: dict[str, list[Case]] = {
     # The site's own pages.
     "home": one(args=lambda w: [], get=for_everyone(SHOW)),
     "mine": one(args=lambda w: [], get=allowed(ACCOUNTS)),
+    # The API's reference page and description; its operations are walked by tests/api.
+    "api:reference": one(args=lambda w: [], get=for_everyone(SHOW)),
+    "api:openapi": one(args=lambda w: [], get=for_everyone(SHOW)),
     # A signed-in person's choice is also kept on their account (for their emails).
     "set_language": one(
         args=lambda w: [], post=_keeps_language, data=lambda w, v: {"language": "es"}
@@ -443,9 +446,6 @@ PATTERNS: dict[str, list[Case]] = {
     "people:profile": one(
         args=lambda w: [], get=allowed(ACCOUNTS), post=allowed(ACCOUNTS, CHANGE), data=_profile
     ),
-    "people:password_reset": one(
-        args=lambda w: [],
-        get=for_everyone(SHOW),
     "people:token_create": one(
         args=lambda w: [],
         post=allowed(ACCOUNTS, CHANGE),
@@ -455,6 +455,9 @@ PATTERNS: dict[str, list[Case]] = {
     "people:token_revoke": one(
         args=lambda w: [w.api_token.pk], post=allowed(ORG, CHANGE), data=_confirmed
     ),
+    "people:password_reset": one(
+        args=lambda w: [],
+        get=for_everyone(SHOW),
         post=for_everyone(SHOW),
         data=lambda w, v: {"email": "nobody@example.org"},
     ),
@@ -517,18 +520,6 @@ PATTERNS: dict[str, list[Case]] = {
     "coalitions:remove_organisation": one(
         args=lambda w: [w.coalition.slug, w.organisation.pk], post=allowed(ORG, CHANGE)
     ),
-    # Workshops.
-    "workshops:join_start": one(
-        args=lambda w: [],
-        get=for_everyone(SHOW),
-        post=for_everyone(SHOW),
-        data=lambda w, v: {"code": w.workshop.join_code},
-        reveals=frozenset({"workshop", "workshop code"}),
-    ),
-    "workshops:join": one(
-        args=lambda w: [w.workshop.join_code],
-        get=for_everyone(SHOW),
-        post=_join_workshop,
     # Webhooks: the coalition's organisers only.
     "webhooks:list": one(
         args=_coalition,
@@ -543,6 +534,18 @@ PATTERNS: dict[str, list[Case]] = {
     "webhooks:delete": one(
         args=lambda w: [w.coalition.slug, w.webhook.pk], post=allowed(ORG, CHANGE), data=_confirmed
     ),
+    # Workshops.
+    "workshops:join_start": one(
+        args=lambda w: [],
+        get=for_everyone(SHOW),
+        post=for_everyone(SHOW),
+        data=lambda w, v: {"code": w.workshop.join_code},
+        reveals=frozenset({"workshop", "workshop code"}),
+    ),
+    "workshops:join": one(
+        args=lambda w: [w.workshop.join_code],
+        get=for_everyone(SHOW),
+        post=_join_workshop,
         data=_guest_or_account_data,
         reveals=frozenset({"workshop", "workshop code"}),
     ),
@@ -1099,6 +1102,16 @@ PATTERNS: dict[str, list[Case]] = {
     "plans:tell_outcomes": one(
         args=lambda w: [w.coalition.slug, w.workshop.slug], get=allowed(ORG), post=allowed(ORG)
     ),
+    # Open data: only a public coalition publishes; the world's publishes nothing yet, so
+    # there is no bundle to download or build (tests/opendata build and download one).
+    "opendata:page": one(
+        args=_coalition,
+        get=allowed(sees_coalition),
+        post=within(ORG, lambda v, w: CHANGE if w.public else SHOW),
+        data=lambda w, v: {"published": "on", "licence": "CC-BY-4.0"},
+    ),
+    "opendata:build": one(args=_coalition, post=allowed(ORG)),
+    "opendata:download": one(args=_coalition, get=for_everyone(REFUSE)),
     # A strategy: members read it (in a public coalition too), organisers, facilitators and
     # members propose amendments and comment, organisers write sections and decide.
     "strategies:list": one(args=_coalition, get=allowed(sees_coalition)),
@@ -1144,7 +1157,14 @@ PATTERNS: dict[str, list[Case]] = {
 
 
 def site_routes():
-    return [route for route in routes() if route.namespace.split(":")[0] != "admin"]
+    """Every route but the admin's and the API's operations (tests/api/test_permissions.py
+    walks every operation of the API's description with the same visitors and worlds)."""
+    return [
+        route
+        for route in routes()
+        if route.namespace.split(":")[0] != "admin"
+        and not (route.namespace == "api" and door_of(route.callback) is None)
+    ]
 
 
 def test_every_url_pattern_has_an_expectation():

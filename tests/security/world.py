@@ -34,8 +34,8 @@ from coproduce.people.guests import SESSION_KEY
 from coproduce.people.tokens import issue as issue_token
 from coproduce.reports import services as report_services
 from coproduce.reports.models import ReportVersion
-from coproduce.workshops.models import AgendaItem, AgendaQuestion
 from coproduce.webhooks.models import Webhook
+from coproduce.workshops.models import AgendaItem, AgendaQuestion
 
 ANONYMOUS = "anonymous"
 OUTSIDER = "outsider"  # an account with nothing to do with the coalition
@@ -158,11 +158,11 @@ def build_world(public: bool) -> World:
     world.guests[GUEST_ELSEWHERE] = RegistrationFactory(workshop=elsewhere).guest
     o["invitation"] = Invitation.objects.create(coalition=coalition, role=Role.MEMBER)
     o["spare_invitation"] = Invitation.objects.create(coalition=coalition, role=Role.OBSERVER)
-    _workshop_and_cafe(world, tag)
-    _conversations(world, tag)
     o["webhook"] = Webhook.objects.create(
         coalition=coalition, url="https://hooks.example.org/in", events=["registration"]
     )
+    _workshop_and_cafe(world, tag)
+    _conversations(world, tag)
     _report(world)
     _jobs(world)
     _library(world, tag)

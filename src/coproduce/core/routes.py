@@ -3,9 +3,13 @@
 
 Django's admin is the one exception: it has its own door (`AdminSite.admin_view`, staff
 accounts only), and the permission test tries it with every kind of visitor.
+
+A namespace whose URL patterns stand for operations with doors of their own (the API: ninja's
+patterns each serve several operations) registers a check of those operations (`own_doors`);
+its patterns are then judged by that check instead, so an operation without a door fails it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.core.checks import Error, Tags, register
@@ -14,6 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from .doors import door_of
 
 OWN_DOOR_NAMESPACES = {"admin"}
+# namespace -> a function naming its operations that have no door (registered at start-up)
+_operation_checks: dict[str, Callable[[], list[str]]] = {}
+
+
+def own_doors(namespace: str, operations_without_door: Callable[[], list[str]]) -> None:
+    """Let `namespace` answer for its doors by operation rather than by URL pattern."""
+    _operation_checks[namespace] = operations_without_door
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ def routes_without_door() -> list[Route]:
     return [
         route
         for route in routes()
-        if route.namespace.split(":")[0] not in OWN_DOOR_NAMESPACES
+        if route.namespace.split(":")[0] not in OWN_DOOR_NAMESPACES | set(_operation_checks)
         and door_of(route.callback) is None
     ]
 
@@ -61,4 +72,12 @@ def every_view_has_a_door(app_configs=None, **kwargs) -> list[Error]:
             id="coproduce.E001",
         )
         for route in routes_without_door()
+    ] + [
+        Error(
+            f"The {namespace} operation {operation} has no door.",
+            hint="Decorate it with its namespace's door (coproduce.api.doors.api_door).",
+            id="coproduce.E002",
+        )
+        for namespace, check in _operation_checks.items()
+        for operation in check()
     ]

@@ -28,10 +28,11 @@ def source_id(source) -> int | str:
 
 
 def coalition_plans(coalition, visitor) -> list[dict]:
-    return [_plan(plan) for plan in coalition.plans.order_by("created_at", "pk")]
+    return [plan_document(plan) for plan in coalition.plans.order_by("created_at", "pk")]
 
 
-def _plan(plan) -> dict:
+def plan_document(plan) -> dict:
+    """One plan: goals with their progress, actions with owners, sources and updates."""
     found = services.progress(plan)
     actions = defaultdict(list)
     for action in _actions(plan):

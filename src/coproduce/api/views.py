@@ -1,0 +1,109 @@
+"""The API's two pages of its own: the description (openapi.json) and the reference page."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from coproduce.coalitions.permissions import Action
+from coproduce.core.doors import door
+
+from .api import api
+from .problems import KINDS, problem, titles
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def schema() -> dict:
+    return api.get_openapi_schema(path_prefix=reverse("api:reference"))
+
+
+@door(get=Action.PUBLIC)
+def openapi_json(request):
+    return JsonResponse(schema(), json_dumps_params={"ensure_ascii": False})
+
+
+def needs(action: str) -> str:
+    """Who may call an operation, in the words of the reference page."""
+    words = {
+        Action.PUBLIC: _("anyone"),
+        Action.SIGNED_IN: _("anyone with an account"),
+        Action.VIEW: _("anyone who may see the coalition"),
+        Action.MEMBERS_VIEW: _("the coalition's members"),
+        Action.RUN_WORKSHOP: _("the coalition's organisers and facilitators"),
+        Action.PLAN_WORKSHOP: _("the coalition's organisers"),
+        Action.MANAGE: _("the coalition's organisers"),
+    }
+    return words.get(action, action)
+
+
+def operations_by_tag(description: dict) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for path, methods in description["paths"].items():
+        for method in METHODS:
+            operation = methods.get(method)
+            if operation is None:
+                continue
+            tag = (operation.get("tags") or ["API"])[0]
+            groups.setdefault(tag, []).append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": _(operation.get("summary", "")),
+                    "description": operation.get("description", ""),
+                    "needs": needs(operation.get("x-coproduce-needs", "")),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "where": p["in"],
+                            "required": p.get("required", False),
+                            "type": _type_of(p.get("schema", {})),
+                            "description": p.get("description", ""),
+                        }
+                        for p in operation.get("parameters", [])
+                    ],
+                }
+            )
+    return [(_(tag), ops) for tag, ops in groups.items()]
+
+
+def _type_of(schema: dict) -> str:
+    if "anyOf" in schema:
+        return " | ".join(_type_of(s) for s in schema["anyOf"])
+    kind = schema.get("type", "")
+    if schema.get("format"):
+        kind = f"{kind} ({schema['format']})"
+    bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum") if k in schema]
+    return ", ".join([kind, *bounds]) if kind else ""
+
+
+@door(get=Action.PUBLIC)
+def reference(request):
+    description = schema()
+    context = {
+        "info": description["info"],
+        "groups": operations_by_tag(description),
+        "problems": [(KINDS[status], status, title) for status, title in titles().items()],
+    }
+    return render(request, "api/reference.html", context)
+
+
+# The site's handlers for what is refused before any view (an unknown address, a NUL byte in the
+# query): the API's addresses get a problem, every other the site's page.
+
+
+def _in_api(request) -> bool:
+    return request.path.startswith(reverse("api:reference"))
+
+
+def bad_request(request, exception):
+    if _in_api(request):
+        return problem(400, _("This request cannot be read: its address or query is malformed."))
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    if _in_api(request):
+        return problem(404, _("There is nothing here, or you may not see it."))
+    return defaults.page_not_found(request, exception)
