@@ -179,3 +179,15 @@ def test_a_bad_update_names_its_field_and_changes_nothing(client, plan_world, bo
     found = problem(answer, 422)
     assert field in json.dumps(found["errors"])
     assert not Action.objects.get(pk=action.pk).updates.exists()
+
+
+def test_the_reference_page_names_who_may_write_and_what_the_body_takes(client):
+    text = client.get("/api/").content.decode()
+    assert "POST /api/coalitions/{slug}/actions/{action_id}/updates/" in text
+    assert "the action’s owners and lead" in text or "the action&#x27;s owners and lead" in text
+    assert "evidence_url" in text and "one of: not_started, in_progress" in text
+    assert "update_action" not in text  # an action's name, never shown for words
+    client.cookies["django_language"] = "es"
+    spanish = client.get("/api/").content.decode()
+    assert "Publicar una novedad de una acción" in spanish
+    assert "Lo que pasó" in spanish  # the description is translated too

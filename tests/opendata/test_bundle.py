@@ -144,6 +144,10 @@ def test_an_organiser_publishes_and_anyone_downloads(client, coalition):
     client.logout()
     shown = client.get(page).content.decode()
     assert "Open Data Commons Open Database License" in shown and "workshops.csv" in shown
+    assert "Workshops, one row each" in shown
+    client.cookies["django_language"] = "es"
+    assert "Talleres, una fila cada uno" in client.get(page).content.decode()  # each reader's
+    del client.cookies["django_language"]
     download = client.get(reverse("opendata:download", args=["gm"]))
     assert download.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))

@@ -57,6 +57,10 @@ def workshop_summary(request, workshop: Workshop) -> dict:
     "/coalitions/",
     response=answers(schemas.CoalitionList),
     summary=gettext_noop("Coalitions you may see"),
+    description=gettext_noop(
+        "Every public coalition and those you belong to, by name. updated_since keeps those "
+        "whose own fields (name, purpose, visibility) changed since."
+    ),
 )
 @api_door(Action.PUBLIC)
 def coalitions(
@@ -65,8 +69,6 @@ def coalitions(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     updated_since: AwareDatetime | None = None,
 ):
-    """Every public coalition and those you belong to, by name; `updated_since` keeps those
-    whose own fields (name, purpose, visibility...) changed since."""
     found = visible_coalitions(request.user).select_related("city")
     if updated_since is not None:
         found = found.filter(updated_at__gte=updated_since)
@@ -88,6 +90,7 @@ def coalition(request, coalition: Coalition):
     "/coalitions/{slug}/workshops/",
     response=answers(schemas.WorkshopList),
     summary=gettext_noop("A coalition's workshops"),
+    description=gettext_noop("The coalition's workshops by start time, earliest first."),
     url_name="coalition_workshops",
 )
 @api_door(Action.VIEW, find=find_coalition)
@@ -98,7 +101,6 @@ def coalition_workshops(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     updated_since: AwareDatetime | None = None,
 ):
-    """The coalition's workshops by start time, earliest first."""
     found = Workshop.objects.filter(coalition=coalition).select_related("coalition")
     if updated_since is not None:
         found = found.filter(updated_at__gte=updated_since)

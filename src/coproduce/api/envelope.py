@@ -7,7 +7,6 @@ The operation's own door (doors.py) comes after this: the envelope only says who
 
 import hashlib
 from functools import wraps
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from coproduce.core.ratelimit import address_key
+from coproduce.people import tokens
 
 from .doors import SAFE_METHODS
 from .problems import problem
@@ -65,10 +65,6 @@ def _identify(request) -> HttpResponse | None:
     scheme, _space, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return _unauthenticated(_("Use Authorization: Bearer <token>."))
-    try:
-        tokens = import_module("coproduce.people.tokens")
-    except ImportError:
-        return _unauthenticated(_("This site does not take tokens yet."))
     try:
         person, token = tokens.authenticate(raw.strip())
     except tokens.TokenRefused as refusal:

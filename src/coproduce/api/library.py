@@ -110,6 +110,11 @@ def entry_data(request, entry: Entry) -> dict:
     "/library/search/",
     response=answers(SearchResults),
     summary=gettext_noop("Search the library"),
+    description=gettext_noop(
+        "The entries you may see matching q, best first, with the facet counts of all of them. "
+        "f narrows by facet values, as name:value, several allowed (values of one facet are "
+        "alternatives, facets combine); the facet names are those of the answer's facets."
+    ),
     url_name="library_search",
 )
 @api_door(Action.PUBLIC)
@@ -120,9 +125,6 @@ def library_search(
     cursor: str | None = None,
     limit: int = Query(20, ge=1, le=SEARCH_LIMIT),
 ):
-    """The entries you may see matching `q`, best first, with the facet counts of all of
-    them. `f` narrows by facet values, `name:value`, several allowed (values of one facet are
-    alternatives, facets combine): the facet names are those of the answer's `facets`."""
     offset = 0 if not cursor else _offset(cursor)
     results = engine.search(
         q, sight=sight(request.user), chosen=_picks(f or []), limit=limit, offset=offset
@@ -179,6 +181,10 @@ def _hit(request, hit) -> dict:
     "/library/entries/",
     response=answers(EntryList),
     summary=gettext_noop("Library entries, by last change"),
+    description=gettext_noop(
+        "Every entry you may see, the least recently changed first: keep a copy up to date by "
+        "asking again with updated_since set to the last updated_at you have."
+    ),
 )
 @api_door(Action.PUBLIC)
 def library_entries(
@@ -187,8 +193,6 @@ def library_entries(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     updated_since: AwareDatetime | None = None,
 ):
-    """Every entry you may see, the least recently changed first: keep a copy up to date by
-    asking again with `updated_since` set to the last `updated_at` you have."""
     found = selectors.entries().filter(visible_entries(request.user))
     if updated_since is not None:
         found = found.filter(updated_at__gte=updated_since)

@@ -121,6 +121,7 @@ def find_action(request, slug: str, action_id: int) -> Action:
     "/coalitions/{slug}/plans/",
     response=answers(PlanList),
     summary=gettext_noop("A coalition's action plans"),
+    description=gettext_noop("The coalition's plans, the least recently changed first."),
 )
 @api_door(Do.VIEW, find=find_coalition)
 def coalition_plans(
@@ -130,7 +131,6 @@ def coalition_plans(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     updated_since: AwareDatetime | None = None,
 ):
-    """The coalition's plans, the least recently changed first."""
     found = Plan.objects.filter(coalition=coalition)
     if updated_since is not None:
         found = found.filter(updated_at__gte=updated_since)
@@ -168,11 +168,13 @@ def plan(request, plan: Plan):
     "/coalitions/{slug}/actions/{action_id}/updates/",
     response=answers(UpdateOut),
     summary=gettext_noop("Post an update on an action"),
+    description=gettext_noop(
+        "What happened: the action takes the status and progress the update gives (unchanged "
+        "where it gives none). Its owners, its lead and the coalition's organisers may post."
+    ),
 )
 @api_door(Do.UPDATE_ACTION, find=find_action)
 def post_update(request, action: Action, update: NewUpdate):
-    """What happened: the action takes the status and progress the update gives (unchanged
-    where it gives none)."""
     try:
         made = services.post_update(
             action,

@@ -34,6 +34,7 @@ def needs(action: str) -> str:
         Action.RUN_WORKSHOP: _("the coalition's organisers and facilitators"),
         Action.PLAN_WORKSHOP: _("the coalition's organisers"),
         Action.MANAGE: _("the coalition's organisers"),
+        Action.UPDATE_ACTION: _("the action's owners and lead, and the coalition's organisers"),
     }
     return words.get(action, action)
 
@@ -51,7 +52,9 @@ def operations_by_tag(description: dict) -> list[tuple[str, list[dict]]]:
                     "method": method.upper(),
                     "path": path,
                     "summary": _(operation.get("summary", "")),
-                    "description": operation.get("description", ""),
+                    "description": _(operation["description"])
+                    if operation.get("description")
+                    else "",
                     "needs": needs(operation.get("x-coproduce-needs", "")),
                     "parameters": [
                         {
@@ -62,15 +65,40 @@ def operations_by_tag(description: dict) -> list[tuple[str, list[dict]]]:
                             "description": p.get("description", ""),
                         }
                         for p in operation.get("parameters", [])
-                    ],
+                    ]
+                    + _body_fields(operation, description),
                 }
             )
     return [(_(tag), ops) for tag, ops in groups.items()]
 
 
-def _type_of(schema: dict) -> str:
+def _body_fields(operation: dict, description: dict) -> list[dict]:
+    """A write's body fields, as rows beside the parameters ("body" where they go)."""
+    content = operation.get("requestBody", {}).get("content", {})
+    schema = next(iter(content.values()), {}).get("schema", {})
+    if "$ref" in schema:
+        schema = description["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "where": "body",
+            "required": name in required,
+            "type": _type_of(field, description["components"]["schemas"]),
+            "description": field.get("description", ""),
+        }
+        for name, field in schema.get("properties", {}).items()
+    ]
+
+
+def _type_of(schema: dict, components: dict | None = None) -> str:
+    components = components or {}
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
     if "anyOf" in schema:
-        return " | ".join(_type_of(s) for s in schema["anyOf"])
+        return " | ".join(_type_of(s, components) for s in schema["anyOf"])
+    if "enum" in schema:
+        return _("one of: %(values)s") % {"values": ", ".join(map(str, schema["enum"]))}
     kind = schema.get("type", "")
     if schema.get("format"):
         kind = f"{kind} ({schema['format']})"

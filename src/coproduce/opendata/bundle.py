@@ -54,11 +54,7 @@ def resources(coalition: Coalition, progress=lambda fraction, message="": None) 
     progress(0.1, _("Collecting the coalition’s work"))
     document = export(coalition, nobody)
     found = [
-        Resource(
-            "coalition.json",
-            datapackage.json_bytes(document),
-            title=_("Everything the coalition publishes, in one document"),
-        )
+        Resource("coalition.json", datapackage.json_bytes(document), title_of("coalition.json"))
     ]
     found += _tables(document)
     progress(0.4, _("Writing the conversations in Pol.is’s format"))
@@ -75,8 +71,7 @@ def _tables(document: dict) -> list[Resource]:
     for key, value in document.items():
         if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
             content, schema = datapackage.table(value)
-            title = _("%(part)s, one row each") % {"part": key.replace("_", " ").capitalize()}
-            tables.append(Resource(f"{key}.csv", content, title=title, schema=schema))
+            tables.append(Resource(f"{key}.csv", content, title_of(f"{key}.csv"), schema=schema))
     return tables
 
 
@@ -91,17 +86,13 @@ def _conversations(coalition: Coalition, nobody: Visitor) -> list[Resource]:
         with tempfile.TemporaryDirectory() as folder:
             export_polis(conversation, folder)
             for path in sorted(Path(folder).iterdir()):
-                what = _POLIS_FILES.get(path.name, path.name)
-                title = _("“%(question)s”: %(what)s") % {
-                    "question": conversation.question,
-                    "what": what,
-                }
+                name = f"conversations/{conversation.pk}/{path.name}"
                 found.append(
                     Resource(
-                        f"conversations/{conversation.pk}/{path.name}",
+                        name,
                         path.read_bytes(),
-                        title=title,
-                        extra={"format-of": "polis-opendata"},
+                        title_of(name, conversation.question),
+                        extra={"format-of": "polis-opendata", "question": conversation.question},
                     )
                 )
     return found
@@ -132,21 +123,51 @@ def _library(coalition: Coalition) -> list[Resource]:
         imported = [entry for entry in of_kind if entry.licence.startswith("CC BY-NC-SA")]
         # Participedia's entries keep their own licence, which the bundle's cannot replace.
         licence = PARTICIPEDIA_LICENCE if imported else None
-        label = {"kind": kind.label.lower()}
-        for fmt, suffix, title in (
-            ("participedia-csv", "csv", _("Library: %(kind)s entries, in Participedia’s columns")),
-            ("json", "json", _("Library: %(kind)s entries, every field")),
-        ):
+        for fmt, suffix in (("participedia-csv", "csv"), ("json", "json")):
+            name = f"library/{kind.value}.{suffix}"
             found.append(
                 Resource(
-                    f"library/{kind.value}.{suffix}",
+                    name,
                     export_entries(kind.value, fmt, of_kind),
-                    title=title % label,
+                    title_of(name),
                     licence=licence,
                     extra={"format-of": "participedia"} if fmt != "json" else {},
                 )
             )
     return found
+
+
+# What the export's parts hold, as the bundle's page names their tables.
+_PARTS = {
+    "workshops": gettext_lazy("Workshops"),
+    "charters": gettext_lazy("Charters"),
+    "assessments": gettext_lazy("Self-assessments"),
+    "strategies": gettext_lazy("Strategies"),
+    "amendments": gettext_lazy("Amendments to strategies"),
+    "plans": gettext_lazy("Action plans"),
+    "outcomes": gettext_lazy("What became of the themes and statements"),
+}
+
+
+def title_of(path: str, question: str = "") -> str:
+    """What the file at `path` holds, in the active language: the same words in the bundle's
+    description (its builder's language) and on its page (each reader's)."""
+    folder, _slash, name = path.rpartition("/")
+    stem, _dot, suffix = name.rpartition(".")
+    if path == "coalition.json":
+        return _("Everything the coalition publishes, in one document")
+    if folder.startswith("conversations/"):
+        what = _POLIS_FILES.get(name, name)
+        return _("“%(question)s”: %(what)s") % {"question": question, "what": what}
+    if folder == "library":
+        from coproduce.library.models import Kind
+
+        kind = {"kind": str(Kind(stem).label).lower() if stem in Kind.values else stem}
+        if suffix == "csv":
+            return _("Library: %(kind)s entries, in Participedia’s columns") % kind
+        return _("Library: %(kind)s entries, every field") % kind
+    part = _PARTS.get(stem, stem.replace("_", " ").capitalize())
+    return _("%(part)s, one row each") % {"part": part}
 
 
 # -- building -------------------------------------------------------------------------------
@@ -188,8 +209,13 @@ def _keep(publication, coalition, archive: bytes, files, now: datetime) -> None:
     name = f"{coalition.slug}-open-data-{now:%Y%m%d%H%M%S}.zip"
     publication.bundle.save(name, ContentFile(archive), save=False)
     publication.built_at, publication.size = now, len(archive)
+    # Titles are not kept: the page says them in each reader's language (`title_of`).
     publication.files = [
-        {"path": resource.path, "title": resource.title, "bytes": len(resource.content)}
+        {
+            "path": resource.path,
+            "bytes": len(resource.content),
+            "question": resource.extra.get("question", ""),
+        }
         for resource in files
     ]
     publication.save(update_fields=["bundle", "built_at", "size", "files"])

@@ -26,7 +26,8 @@ class Publication(models.Model):
     bundle = models.FileField(upload_to="open-data/", blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
     size = models.PositiveBigIntegerField(default=0)
-    # What the bundle holds, for its page: [{"path", "title", "bytes"}, ...].
+    # What the bundle holds, for its page: [{"path", "bytes", "question"}, ...] (a
+    # conversation's files carry its question, which their titles name).
     files = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:

@@ -39,7 +39,12 @@ def page(request, coalition):
         messages.error(request, _("Only a public coalition can publish open data."))
         return redirect("opendata:page", coalition.slug)
     published = publication is not None and publication.published
+    files = [
+        {**file, "title": bundle.title_of(file["path"], file.get("question", ""))}
+        for file in (publication.files if publication else [])
+    ]
     context = {
+        "files": files,
         "coalition": coalition,
         "publication": publication,
         "published": published,

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from coproduce.core.confirm import Question, ask_first, confirmed
 from coproduce.core.doors import SIGNED_IN, NeedsLogin, door
@@ -37,26 +37,26 @@ ONCE_SECONDS = 24 * 3600
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_lazy("Name"),
+        label=gettext_lazy("Name"),
         max_length=tokens.NAME_MAX,
-        help_text=_lazy("What the token is for, such as “Council dashboard”."),
+        help_text=gettext_lazy("What the token is for, such as “Council dashboard”."),
     )
     scope = forms.ChoiceField(
-        label=_lazy("What the program may do"),
+        label=gettext_lazy("What the program may do"),
         choices=[
-            (READ, _lazy("Read only")),
-            (WRITE, _lazy("Read and write (register, vote, add notes and updates)")),
+            (READ, gettext_lazy("Read only")),
+            (WRITE, gettext_lazy("Read and write (register, vote, add notes and updates)")),
         ],
         initial=READ,
         widget=forms.RadioSelect,
     )
     expiry = forms.ChoiceField(
-        label=_lazy("Expires"),
+        label=gettext_lazy("Expires"),
         choices=[
-            ("30", _lazy("In 30 days")),
-            ("90", _lazy("In 90 days")),
-            ("365", _lazy("In a year")),
-            (NO_EXPIRY, _lazy("Never")),
+            ("30", gettext_lazy("In 30 days")),
+            ("90", gettext_lazy("In 90 days")),
+            ("365", gettext_lazy("In a year")),
+            (NO_EXPIRY, gettext_lazy("Never")),
         ],
         initial="90",
     )
