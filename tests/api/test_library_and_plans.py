@@ -191,3 +191,15 @@ def test_the_reference_page_names_who_may_write_and_what_the_body_takes(client):
     spanish = client.get("/api/").content.decode()
     assert "Publicar una novedad de una acción" in spanish
     assert "Lo que pasó" in spanish  # the description is translated too
+
+
+@pytest.mark.parametrize(
+    "since", ["1072-01-05T20:31:56+17:20", "0001-01-01T00:00:00-23:59", "9999-12-31T23:59:59-00:30"]
+)
+def test_any_valid_time_is_a_valid_updated_since(client, shelves, since):
+    """ISO 8601 allows offsets PostgreSQL does not take, and times that leave the calendar
+    in UTC: each is still an answer, never a server error (schemathesis found the first)."""
+    for url in ("/api/library/entries/", "/api/coalitions/", "/api/coalitions/open/workshops/"):
+        assert client.get(url, {"updated_since": since}).status_code == 200
+    entries = client.get("/api/library/entries/", {"updated_since": since}).json()["items"]
+    assert len(entries) == (0 if since.startswith("9999") else 3)

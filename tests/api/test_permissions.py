@@ -13,9 +13,22 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
-from security.test_matrix import ALL, REFUSE, SHOW, secrets_of, sees_coalition, sees_workshop
+from security.test_matrix import (
+    ACCOUNTS,
+    ALL,
+    REFUSE,
+    RUN,
+    SHOW,
+    secrets_of,
+    sees_coalition,
+    sees_conversation,
+    sees_workshop,
+)
 from security.world import (
+    MEMBER,
+    ORGANISER,
     REGISTRANT,
     ROLES,
     STRANGERS,
@@ -34,7 +47,8 @@ pytestmark = pytest.mark.django_db
 class Expectation:
     args: Callable[[World], dict]  # the path's arguments
     sees: Callable[[World], frozenset]  # who gets an answer; the rest are refused
-    body: dict | None = None  # a write's valid body: the door, not the body's check, decides
+    body: Callable[[World], dict] | None = None  # a write's valid body: the door decides
+    writers: Callable[[World], frozenset] = lambda w: frozenset()  # who may write, by token
 
 
 EXPECTATIONS = {
@@ -64,7 +78,29 @@ EXPECTATIONS = {
     "POST /api/coalitions/{slug}/actions/{action_id}/updates/": Expectation(
         lambda w: {"slug": w.coalition.slug, "action_id": w.action.pk},
         lambda w: frozenset(),
-        body={"text": "From the walk", "progress": 30},
+        body=lambda w: {"text": "From the walk", "progress": 30},
+        writers=lambda w: frozenset({MEMBER, ORGANISER}),  # the world's action is the member's
+    ),
+    # Writes, as the pages allow them (tests/security/test_matrix.py): registering and taking
+    # part for whoever sees the workshop or the conversation, notes for who runs the café
+    # (the registrant who sat at the table has no account, so no token).
+    "POST /api/workshops/{slug}/registrations/": Expectation(
+        lambda w: {"slug": w.workshop.slug},
+        lambda w: frozenset(),
+        body=lambda w: {"sector": "research"},
+        writers=lambda w: sees_workshop(w) & ACCOUNTS,
+    ),
+    "POST /api/conversations/{conversation_id}/votes/": Expectation(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: frozenset(),
+        body=lambda w: {"statement": w.statement.pk, "value": -1},
+        writers=lambda w: sees_conversation(w) & ACCOUNTS,
+    ),
+    "POST /api/cafe/{cafe_id}/tables/{table_id}/notes/": Expectation(
+        lambda w: {"cafe_id": w.cafe.pk, "table_id": w.table.pk},
+        lambda w: frozenset(),
+        body=lambda w: {"round_number": 1, "text": "From the walk"},
+        writers=lambda w: RUN & ACCOUNTS,
     ),
 }
 
@@ -105,7 +141,7 @@ def walk(w: World) -> list[str]:
             wanted = SHOW if visitor in expectation.sees(w) else REFUSE
             for how, client in callers(w, visitor):
                 cache.clear()
-                body = json.dumps(expectation.body) if expectation.body is not None else ""
+                body = json.dumps(expectation.body(w)) if expectation.body is not None else ""
                 response = client.generic(method, url, body, content_type="application/json")
                 where = (
                     f"{method} {url} as {visitor} by {how} ({'public' if w.public else 'private'})"
@@ -122,6 +158,38 @@ def walk(w: World) -> list[str]:
                         if secret in text or secret in str(response.headers):
                             problems.append(f"{where}: shows the {label}")
     return problems
+
+
+def write_walk(w: World) -> list[str]:
+    """Every write, by every account with a token that may write: done for those the pages
+    let do it (200), refused for the others; each in a transaction rolled back after it."""
+    problems = []
+    for key, expectation in EXPECTATIONS.items():
+        if expectation.body is None:
+            continue
+        method, path = key.split(" ", 1)
+        url = path.format(**expectation.args(w))
+        for visitor, person in w.accounts.items():
+            with transaction.atomic():
+                cache.clear()
+                _token, raw = tokens.issue(person, name="writer", write=True)
+                client = Client(headers={"authorization": f"Bearer {raw}"})
+                body = json.dumps(expectation.body(w))
+                response = client.generic(method, url, body, content_type="application/json")
+                transaction.set_rollback(True)
+            wanted = 200 if visitor in expectation.writers(w) else (401, 403, 404)
+            if response.status_code != wanted and response.status_code not in (
+                wanted if isinstance(wanted, tuple) else ()
+            ):
+                where = f"{key} as {visitor} ({'public' if w.public else 'private'})"
+                problems.append(f"{where}: expected {wanted}, got {response.status_code}")
+    return problems
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["private", "public"])
+def test_every_write_for_every_account_with_a_write_token(public):
+    problems = write_walk(build_world(public))
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("public", [False, True], ids=["private", "public"])

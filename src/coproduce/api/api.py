@@ -7,7 +7,7 @@ forbids); `/api/` is our own reference page (views.py) and `/api/openapi.json` t
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
-from . import coalitions, library, plans, problems, workshops
+from . import coalitions, library, plans, problems, taking_part, workshops
 from .doors import door_of, operations
 
 PROBLEM_TYPE = "application/problem+json"
@@ -79,3 +79,4 @@ api.add_router("", coalitions.router)
 api.add_router("", workshops.router)
 api.add_router("", library.router)
 api.add_router("", plans.router)
+api.add_router("", taking_part.router)

@@ -12,7 +12,7 @@ from coproduce.workshops.models import Workshop
 
 from . import schemas
 from .doors import api_door
-from .paging import DEFAULT_LIMIT, MAX_LIMIT, paginate
+from .paging import DEFAULT_LIMIT, MAX_LIMIT, changed_since, paginate
 from .responses import answers, listed
 
 router = Router(tags=[gettext_noop("Coalitions")])
@@ -70,8 +70,7 @@ def coalitions(
     updated_since: AwareDatetime | None = None,
 ):
     found = visible_coalitions(request.user).select_related("city")
-    if updated_since is not None:
-        found = found.filter(updated_at__gte=updated_since)
+    found = changed_since(found, updated_since)
     page = paginate(found, order="name", cursor=cursor, limit=limit)
     return listed(request, [coalition_data(request, c) for c in page.items], page)
 
@@ -102,7 +101,6 @@ def coalition_workshops(
     updated_since: AwareDatetime | None = None,
 ):
     found = Workshop.objects.filter(coalition=coalition).select_related("coalition")
-    if updated_since is not None:
-        found = found.filter(updated_at__gte=updated_since)
+    found = changed_since(found, updated_since)
     page = paginate(found, order="starts_at", cursor=cursor, limit=limit)
     return listed(request, [workshop_summary(request, w) for w in page.items], page)

@@ -21,7 +21,15 @@ from coproduce.library.search import engine
 from coproduce.library.searching import PICKS_MAX, VALUE_MAX
 
 from .doors import api_door
-from .paging import DEFAULT_LIMIT, MAX_LIMIT, decode, encode, next_link, paginate
+from .paging import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    changed_since,
+    decode,
+    encode,
+    next_link,
+    paginate,
+)
 from .problems import invalid
 from .responses import answers, listed
 
@@ -194,8 +202,7 @@ def library_entries(
     updated_since: AwareDatetime | None = None,
 ):
     found = selectors.entries().filter(visible_entries(request.user))
-    if updated_since is not None:
-        found = found.filter(updated_at__gte=updated_since)
+    found = changed_since(found, updated_since)
     page = paginate(found, order="updated_at", cursor=cursor, limit=limit)
     return listed(request, [entry_data(request, entry) for entry in page.items], page)
 

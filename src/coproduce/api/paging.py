@@ -3,7 +3,7 @@ id, so the next page starts after it whatever was added or removed meanwhile (no
 shift). The cursor is signed: a tampered or foreign one is refused (400 naming `cursor`)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.core import signing
@@ -61,6 +61,20 @@ def paginate(items: QuerySet, *, order: str, cursor: str | None, limit: int) -> 
         return Page(rows, None)
     last = rows[limit - 1]
     return Page(rows[:limit], encode(getattr(last, order), last.pk, order))
+
+
+def changed_since(items: QuerySet, updated_since: datetime | None) -> QuerySet:
+    """The items changed at or after `updated_since` (all of them without one). The time goes
+    to the database in UTC: PostgreSQL takes zone offsets up to 15:59 only, where ISO 8601
+    and Python allow 23:59, and a time near year 1 may not move to UTC at all."""
+    if updated_since is None:
+        return items
+    try:
+        since = updated_since.astimezone(UTC)
+    except OverflowError:  # before year 1 or after 9999 in UTC: all of them, or none
+        edge = datetime.min if updated_since.year == datetime.min.year else datetime.max
+        since = edge.replace(tzinfo=UTC)
+    return items.filter(updated_at__gte=since)
 
 
 def _is_time(order: str, items: QuerySet) -> bool:

@@ -16,7 +16,7 @@ from coproduce.plans.models import Action, Plan, Status
 
 from .coalitions import find_coalition
 from .doors import api_door
-from .paging import DEFAULT_LIMIT, MAX_LIMIT, paginate
+from .paging import DEFAULT_LIMIT, MAX_LIMIT, changed_since, paginate
 from .problems import invalid
 from .responses import answers, listed
 from .schemas import Body
@@ -132,8 +132,7 @@ def coalition_plans(
     updated_since: AwareDatetime | None = None,
 ):
     found = Plan.objects.filter(coalition=coalition)
-    if updated_since is not None:
-        found = found.filter(updated_at__gte=updated_since)
+    found = changed_since(found, updated_since)
     page = paginate(found, order="updated_at", cursor=cursor, limit=limit)
     items = [
         {

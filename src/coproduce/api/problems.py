@@ -98,6 +98,8 @@ def _validation(request, exc: ValidationError):
     errors = []
     for error in exc.errors:
         location, *path = error.get("loc") or ("body",)
+        if location == "body" and len(path) > 1:
+            path = path[1:]  # ninja names the body by the operation's parameter; callers don't
         field = ".".join(str(part) for part in path) or str(location)
         errors.append({"field": field, "location": str(location), "message": error.get("msg", "")})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

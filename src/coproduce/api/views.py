@@ -35,6 +35,8 @@ def needs(action: str) -> str:
         Action.PLAN_WORKSHOP: _("the coalition's organisers"),
         Action.MANAGE: _("the coalition's organisers"),
         Action.UPDATE_ACTION: _("the action's owners and lead, and the coalition's organisers"),
+        Action.TAKE_PART: _("whoever may take part in the conversation"),
+        Action.WRITE_NOTE: _("who sat at the table, and the café's facilitators"),
     }
     return words.get(action, action)
 
