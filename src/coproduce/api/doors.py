@@ -20,7 +20,7 @@ from functools import wraps
 
 from django.utils.translation import gettext as _
 
-from coproduce.core.doors import authorize
+from coproduce.core.doors import authorize, finder_arguments
 
 from .problems import ApiProblem, invalid
 
@@ -37,7 +37,7 @@ class ApiDoor:
 def api_door(action: str, *, find: Callable | None = None):
     """Guard an API operation: `action` is what it needs, `find` how to find its object from
     the path's arguments (called as `find(request, **those arguments)`)."""
-    wanted = _finder_arguments(find)
+    wanted = finder_arguments(find)
 
     def guard(operation: Callable) -> Callable:
         takes = [name for name in inspect.signature(operation).parameters if name != "request"]
@@ -79,15 +79,6 @@ def _signature(operation: Callable, find: Callable | None, wanted: list[str]):
         else []
     )
     return inspect.Signature([request, *path, *(p.replace(kind=keyword) for p in own)])
-
-
-def _finder_arguments(find: Callable | None) -> list[str]:
-    if find is None:
-        return []
-    names = list(inspect.signature(find).parameters)
-    if not names or names[0] != "request":
-        raise TypeError(f"{find.__name__} must take the request first.")
-    return names[1:]
 
 
 def _refuse_unsafe_without_token(request) -> None:

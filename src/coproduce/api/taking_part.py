@@ -28,6 +28,7 @@ from .doors import api_door
 from .problems import invalid
 from .responses import answers
 from .schemas import Body
+from .workshops import find_workshop
 
 router = Router(tags=[gettext_noop("Taking part")])
 
@@ -65,10 +66,6 @@ class NoteOut(Schema):
     id: int
     round_number: int
     text: str
-
-
-def find_workshop(request, slug: str) -> Workshop:
-    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
 def find_conversation(request, conversation_id: int) -> Conversation:

@@ -81,7 +81,7 @@ def door(*, get: str | None = None, post: str | None = None, find: Callable | No
         actions["POST"] = post
     if not actions:
         raise ValueError("A door needs at least one method and its action.")
-    wanted = _finder_arguments(find)
+    wanted = finder_arguments(find)
 
     def guard(view: Callable) -> Callable:
         @wraps(view)
@@ -104,7 +104,8 @@ def door(*, get: str | None = None, post: str | None = None, find: Callable | No
     return guard
 
 
-def _finder_arguments(find: Callable | None) -> list[str]:
+def finder_arguments(find: Callable | None) -> list[str]:
+    """The URL arguments a finder takes (after the request); the API's doors ask it too."""
     if find is None:
         return []
     names = list(inspect.signature(find).parameters)
