@@ -1,7 +1,8 @@
 """The four places that emit events, what their payloads hold, and who gets them."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from factories import CoalitionFactory, GuestFactory, OrganisationFactory, WorkshopFactory
 
 from coproduce.conversations import services as conversations
@@ -56,6 +57,21 @@ def test_a_registration_tells_the_counts_by_sector_and_no_names(
     assert latest["by_sector"] == {Sector.RESIDENTS: 1, Sector.BUSINESS: 1}
     assert "Secretname" not in str(list(deliveries.values_list("payload", flat=True)))
     assert len(dummy_tasks.results) == 4  # one delivery task each
+
+
+def test_a_coalition_without_webhooks_pays_nothing_for_the_counts(
+    dummy_tasks, django_capture_on_commit_callbacks
+):
+    """The counts by sector are read only when some webhook wants the registration."""
+    workshop = WorkshopFactory(coalition=CoalitionFactory())
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        workshops.join_as_guest(workshop, display_name="Quiet", sector=Sector.RESIDENTS)
+    grouped = [q["sql"] for q in captured if "GROUP BY" in q["sql"] and "sector" in q["sql"]]
+    assert grouped == []
+    assert not Delivery.objects.exists()
 
 
 def test_nothing_is_sent_for_a_change_that_is_rolled_back(

@@ -17,18 +17,18 @@ def _link(path: str) -> str:
 
 
 def registration(registration) -> None:
-    """A place was taken: the workshop and its registrations counted by sector."""
+    """A place was taken: the workshop and its registrations counted by sector (counted after
+    the registration is committed, and only for a coalition with a webhook that wants it)."""
     workshop = registration.workshop
-    counts = dict(
-        workshop.registrations.filter(status="registered")
-        .values_list("sector")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    emit(
-        workshop.coalition,
-        REGISTRATION,
-        {
+
+    def payload() -> dict:
+        counts = dict(
+            workshop.registrations.filter(status="registered")
+            .values_list("sector")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {
             "workshop": {
                 "id": workshop.pk,
                 "title": workshop.title,
@@ -37,8 +37,9 @@ def registration(registration) -> None:
             "registered": sum(counts.values()),
             "by_sector": counts,
             "capacity": workshop.capacity,
-        },
-    )
+        }
+
+    emit(workshop.coalition, REGISTRATION, payload)
 
 
 def report_published(version) -> None:

@@ -10,6 +10,7 @@ attempt is queued again with `run_after` (the database task backend supports it)
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -66,9 +67,11 @@ def delete_webhook(webhook: Webhook) -> None:
     webhook.delete()  # its deliveries with it; a queued attempt then finds nothing
 
 
-def emit(coalition, event: str, payload: dict) -> None:
+def emit(coalition, event: str, payload: dict | Callable[[], dict]) -> None:
     """Deliver `event` to the coalition's webhooks that want it, once the change that caused it
-    is committed (an event of a rolled-back change is never sent)."""
+    is committed (an event of a rolled-back change is never sent). A payload that costs
+    queries comes as a function, called only when some webhook wants the event: most
+    coalitions have none, and the change's own path should not pay for them."""
     coalition_id = coalition.pk
     # robust: a failure here is logged, and never turns the committed change into an error page.
     transaction.on_commit(
@@ -76,12 +79,15 @@ def emit(coalition, event: str, payload: dict) -> None:
     )
 
 
-def _deliver_to_subscribers(coalition_id: int, event: str, payload: dict) -> list[Delivery]:
+def _deliver_to_subscribers(coalition_id: int, event: str, payload) -> list[Delivery]:
     webhooks = [
         webhook
         for webhook in Webhook.objects.filter(coalition_id=coalition_id, active=True)
         if event in webhook.events  # JSON "contains" differs by database; the list is short
     ]
+    if not webhooks:
+        return []
+    payload = payload() if callable(payload) else payload
     deliveries = Delivery.objects.bulk_create(
         [Delivery(webhook=webhook, event=event, payload=payload) for webhook in webhooks]
     )
