@@ -8,10 +8,16 @@ pages with doors of their own: the reference page and openapi.json).
 """
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
+from api import (
+    expect_assessments,
+    expect_cafes,
+    expect_charters,
+    expect_conversations,
+    expect_reports,
+)
+from api.expecting import Expectation
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -41,14 +47,6 @@ from coproduce.people import tokens
 from coproduce.workshops.models import Registration
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class Expectation:
-    args: Callable[[World], dict]  # the path's arguments
-    sees: Callable[[World], frozenset]  # who gets an answer; the rest are refused
-    body: Callable[[World], dict] | None = None  # a write's valid body: the door decides
-    writers: Callable[[World], frozenset] = lambda w: frozenset()  # who may write, by token
 
 
 EXPECTATIONS = {
@@ -102,6 +100,12 @@ EXPECTATIONS = {
         body=lambda w: {"round_number": 1, "text": "From the walk"},
         writers=lambda w: RUN & ACCOUNTS,
     ),
+    # Each capability's reads, in a file of its own beside this one.
+    **expect_cafes.EXPECTATIONS,
+    **expect_conversations.EXPECTATIONS,
+    **expect_reports.EXPECTATIONS,
+    **expect_charters.EXPECTATIONS,
+    **expect_assessments.EXPECTATIONS,
 }
 
 # What no visitor ever reads through the API, whatever their role: registrations' names.

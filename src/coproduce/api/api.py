@@ -7,7 +7,19 @@ forbids); `/api/` is our own reference page (views.py) and `/api/openapi.json` t
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
-from . import coalitions, library, plans, problems, taking_part, workshops
+from . import (
+    assessments,
+    cafes,
+    charters,
+    coalitions,
+    conversations,
+    library,
+    plans,
+    problems,
+    reports,
+    taking_part,
+    workshops,
+)
 from .doors import door_of, operations
 
 PROBLEM_TYPE = "application/problem+json"
@@ -80,3 +92,8 @@ api.add_router("", workshops.router)
 api.add_router("", library.router)
 api.add_router("", plans.router)
 api.add_router("", taking_part.router)
+api.add_router("", cafes.router)
+api.add_router("", conversations.router)
+api.add_router("", reports.router)
+api.add_router("", charters.router)
+api.add_router("", assessments.router)

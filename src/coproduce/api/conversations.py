@@ -1,0 +1,6 @@
+"""Conversations through the API (being written)."""
+
+from django.utils.translation import gettext_noop
+from ninja import Router
+
+router = Router(tags=[gettext_noop("Conversations")])

@@ -1,0 +1,5 @@
+"""Who may read the charters operations; test_permissions.py merges these rows."""
+
+from api.expecting import Expectation  # noqa: F401 (used as rows are added)
+
+EXPECTATIONS: dict[str, Expectation] = {}
