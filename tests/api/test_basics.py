@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 from factories import CoalitionFactory, MembershipFactory, PersonFactory, WorkshopFactory
 
+from coproduce.api.views import needs
 from coproduce.coalitions.models import Role, Visibility
+from coproduce.coalitions.permissions import Action
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
@@ -40,6 +42,11 @@ def test_the_reference_page_lists_operations_and_who_may_call_them(client):
     assert "GET /api/workshops/{slug}/" in text
     assert "anyone who may see the coalition" in text
     assert 'href="/api/openapi.json"' in text
+
+
+def test_every_action_a_door_may_ask_has_words_on_the_reference_page():
+    for action in Action:
+        assert needs(action) and needs(action) != str(action), action  # a KeyError when missing
 
 
 def test_a_coalition_nobody_may_see_is_a_404_problem(client):

@@ -8,6 +8,7 @@ pages with doors of their own: the reference page and openapi.json).
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from api import (
@@ -47,6 +48,8 @@ from coproduce.people import tokens
 from coproduce.workshops.models import Registration
 
 pytestmark = pytest.mark.django_db
+
+METHODS_CSV = (Path(__file__).parents[1] / "data/participedia/methods.csv").read_text("utf-8-sig")
 
 
 EXPECTATIONS = {
@@ -99,6 +102,14 @@ EXPECTATIONS = {
         lambda w: frozenset(),
         body=lambda w: {"round_number": 1, "text": "From the walk"},
         writers=lambda w: RUN & ACCOUNTS,
+    ),
+    # Imported entries are published at once: the shared library's moderators (the site's
+    # staff, none of the nine) may import; tests/api/test_library_imports.py imports as one.
+    "POST /api/library/imports/": Expectation(
+        lambda w: {},
+        lambda w: frozenset(),
+        body=lambda w: {"csv": METHODS_CSV, "dry_run": True},
+        writers=lambda w: frozenset(),
     ),
     # Each capability's reads, in a file of its own beside this one.
     **expect_cafes.EXPECTATIONS,

@@ -14,6 +14,7 @@ from . import (
     coalitions,
     conversations,
     library,
+    library_imports,
     plans,
     problems,
     reports,
@@ -90,6 +91,7 @@ problems.install(api)
 api.add_router("", coalitions.router)
 api.add_router("", workshops.router)
 api.add_router("", library.router)
+api.add_router("", library_imports.router)
 api.add_router("", plans.router)
 api.add_router("", taking_part.router)
 api.add_router("", cafes.router)

@@ -37,8 +37,26 @@ def needs(action: str) -> str:
         Action.UPDATE_ACTION: _("the action's owners and lead, and the coalition's organisers"),
         Action.TAKE_PART: _("whoever may take part in the conversation"),
         Action.WRITE_NOTE: _("who sat at the table, and the café's facilitators"),
+        Action.EDIT_NOTE: _("the café's facilitators and the coalition's organisers"),
+        Action.ENTER: _("whoever holds the link's code"),
+        Action.RUN_CONVERSATION: _("the coalition's organisers and facilitators"),
+        Action.CONTRIBUTE: _("the coalition's members"),
+        Action.EDIT_ENTRY: _("whoever may change the entry"),
+        Action.MODERATE_ENTRY: _(
+            "the library's moderators: the site's staff for the shared library, a coalition's "
+            "organisers for its own"
+        ),
+        Action.CORRECT_ENTRY: _("anyone with an account who may read the entry"),
+        Action.EDIT_CHARTER: _("the coalition's organisers"),
+        Action.DISCUSS_CHARTER: _("the coalition's members"),
+        Action.SIGN: _("whoever may sign the call to action"),
+        Action.RUN_ASSESSMENT: _("the coalition's organisers"),
+        Action.ANSWER_ASSESSMENT: _("the coalition's members"),
+        Action.EDIT_PLAN: _("the coalition's organisers"),
+        Action.EDIT_STRATEGY: _("the coalition's organisers"),
+        Action.AMEND_STRATEGY: _("the coalition's members"),
     }
-    return words.get(action, action)
+    return words[action]
 
 
 def operations_by_tag(description: dict) -> list[tuple[str, list[dict]]]:

@@ -24,6 +24,26 @@ def _proposed_by(visitor: Visitor, entry: Entry) -> bool:
     return visitor.is_authenticated and entry.added_by_id == visitor.user.pk
 
 
+class SharedLibrary:
+    """The shared library as a whole, for doors that act on it rather than on one entry:
+    importing Participedia's files publishes at once, so only its moderators may."""
+
+    pk = None  # one library: nothing to tell apart in a request's remembered decisions
+
+
+SHARED_LIBRARY = SharedLibrary()
+
+
+@rule(SharedLibrary, Action.VIEW)
+def may_view_library(visitor: Visitor, library: SharedLibrary) -> bool:
+    return True
+
+
+@rule(SharedLibrary, Action.MODERATE_ENTRY)
+def may_moderate_library(visitor: Visitor, library: SharedLibrary) -> bool:
+    return is_moderator(visitor)
+
+
 @rule(Entry, Action.VIEW)
 def may_view(visitor: Visitor, entry: Entry) -> bool:
     if entry.coalition_id is None:
