@@ -212,3 +212,51 @@ def test_four_workers_at_once_send_a_delivery_once(receiver):
 
     assert sorted(outcomes) == ["delivered", "skipped", "skipped", "skipped"]
     assert len(receiver.received) == 1
+
+
+def test_a_delivery_whose_worker_stopped_mid_attempt_is_queued_again(
+    receiver, dummy_tasks, django_capture_on_commit_callbacks
+):
+    delivery = _delivery(receiver.url)
+    assert services.claim(delivery)  # the worker took it, then stopped before answering
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.take_back_stranded(timezone.now()) == 0  # its claim still runs
+    # Time passes: the claim ran out long ago.
+    claim_ended = timezone.now() - services.STRANDED_AFTER - timedelta(seconds=1)
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=claim_ended)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.take_back_stranded(now) == 1
+        assert services.take_back_stranded(now) == 0  # a second sweep finds it queued
+    (queued,) = dummy_tasks.results
+    assert queued.args == [delivery.pk]
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at == now and delivery.attempts == 1
+    assert services.attempt(delivery.pk, **ANYWHERE) == Delivery.Status.DELIVERED
+    assert len(receiver.received) == 1
+
+
+def test_a_delivery_never_queued_is_queued_by_the_sweep(
+    receiver, dummy_tasks, django_capture_on_commit_callbacks
+):
+    delivery = _delivery(receiver.url)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        created_at=timezone.now() - services.STRANDED_AFTER - timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.take_back_stranded(timezone.now()) == 1
+    assert [result.args for result in dummy_tasks.results] == [[delivery.pk]]
+
+
+def test_finished_and_waiting_deliveries_are_left_alone(
+    receiver, dummy_tasks, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - timedelta(days=1)
+    waiting = _delivery(receiver.url, status=Delivery.Status.FAILED, next_attempt_at=timezone.now())
+    for status in (Delivery.Status.DELIVERED, Delivery.Status.GIVEN_UP):
+        Delivery.objects.create(
+            webhook=waiting.webhook, event="registration", status=status, next_attempt_at=long_ago
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.take_back_stranded(timezone.now()) == 0
+    assert dummy_tasks.results == []

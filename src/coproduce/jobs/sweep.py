@@ -1,7 +1,8 @@
 """What the worker does regularly, with nobody asking: take back the jobs whose worker stopped,
 delete the files of jobs that finished long ago (see docs/jobs.md), queue the workshops'
-reminder emails when they are due, and run the steps capabilities above register (the plan's
-reminders and digests: `register_sweep_step`)."""
+reminder emails when they are due, queue again the webhook deliveries nobody is trying, and
+run the steps capabilities above register (the plan's reminders and digests:
+`register_sweep_step`)."""
 
 import logging
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from coproduce.webhooks.services import take_back_stranded
 from coproduce.workshops.emails import send_due_reminders
 
 from .leases import held, lease_expired, lease_seconds
@@ -40,6 +42,7 @@ def sweep() -> None:
     # Reminders are due at a clock time, with nobody asking: the sweep is what runs then.
     send_due_reminders()
     now = timezone.now()
+    take_back_stranded(now)  # webhook deliveries whose worker stopped mid-attempt
     for step in _steps:
         try:
             step(now)

@@ -4,7 +4,9 @@
 and queues `deliver` for each. A delivery is claimed by a conditional UPDATE (the attempt
 count it read, and a due time), so two workers given it at once send it once. A failed
 attempt is queued again with `run_after` (the database task backend supports it) at the time
-`signing.next_attempt` gives; after the last it is given up.
+`signing.next_attempt` gives; after the last it is given up. A delivery whose worker stopped
+mid-attempt, or whose task was never queued, is queued again by the worker's sweep
+(`take_back_stranded`).
 """
 
 import json
@@ -27,6 +29,11 @@ logger = logging.getLogger("coproduce.webhooks")
 
 # How long one attempt holds its claim: longer than the connection's timeouts add up to.
 CLAIM_SECONDS = 60
+# How late a due delivery may be before the sweep queues it again: longer than a busy queue
+# usually holds a task, so a delivery merely waiting its turn is rarely queued twice (and a
+# second task is harmless: only one attempt claims it).
+STRANDED_AFTER = timedelta(minutes=5)
+STRANDED_BATCH = 200
 WEBHOOKS_MAX = 20  # per coalition
 
 
@@ -178,6 +185,27 @@ def claim(delivery: Delivery) -> bool:
         return False
     delivery.attempts += 1
     return True
+
+
+def take_back_stranded(now) -> int:
+    """Queue again the deliveries nobody is trying: a worker that stopped during an attempt
+    leaves its claim to run out with no task to try again, and a process that stopped between
+    committing an event and queueing its delivery leaves it pending with none. Each is moved
+    to now by a conditional UPDATE, so of two sweeps one queues it."""
+    late = now - STRANDED_AFTER
+    waiting = [Delivery.Status.PENDING, Delivery.Status.FAILED]
+    stranded = Delivery.objects.filter(status__in=waiting).filter(
+        Q(next_attempt_at__lte=late) | Q(next_attempt_at__isnull=True, created_at__lte=late)
+    )
+    queued = 0
+    for pk, due in stranded.values_list("pk", "next_attempt_at")[:STRANDED_BATCH]:
+        moved = Delivery.objects.filter(pk=pk, next_attempt_at=due).update(next_attempt_at=now)
+        if moved == 1:
+            transaction.on_commit(lambda pk=pk: _queue(pk), robust=True)
+            queued += 1
+    if queued:
+        logger.warning("Webhooks: %s deliveries nobody was trying were queued again", queued)
+    return queued
 
 
 def _envelope(delivery: Delivery) -> dict:
