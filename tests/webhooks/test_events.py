@@ -6,10 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from factories import CoalitionFactory, GuestFactory, OrganisationFactory, WorkshopFactory
 
 from coproduce.conversations import services as conversations
-from coproduce.conversations.models import Statement, Vote, Voter
+from coproduce.conversations.models import Conversation, Statement, Vote, Voter
 from coproduce.people.models import Sector
 from coproduce.plans import services as plans
 from coproduce.reports import services as reports
+from coproduce.webhooks import events as webhook_events
 from coproduce.webhooks.models import Delivery, Webhook
 from coproduce.webhooks.names import EVENTS
 from coproduce.workshops import services as workshops
@@ -157,3 +158,39 @@ def test_a_vote_threshold_is_told_once_when_the_map_crosses_it(
     assert delivery.payload["threshold"] == 100
     assert delivery.payload["votes"] == 110
     assert delivery.payload["conversation"]["id"] == conversation.pk
+
+
+def test_two_maps_finishing_together_tell_a_threshold_once(
+    hooked, django_capture_on_commit_callbacks
+):
+    conversation = conversations.open_conversation(
+        coalition=hooked["coalition"], question="How?", seed_statements=["One", "Two"]
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(map_votes=1200)
+    # Both recomputes read the map's votes before either told anyone.
+    first, second = (
+        Conversation.objects.get(pk=conversation.pk),
+        Conversation.objects.get(pk=conversation.pk),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_events.votes_counted(first, 1200)
+        webhook_events.votes_counted(second, 1200)
+    told = sorted(d.payload["threshold"] for d in Delivery.objects.filter(event="votes.threshold"))
+    assert told == [100, 1000]
+
+
+def test_conversations_past_a_threshold_before_the_mark_are_not_told_again(hooked):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("coproduce.conversations.migrations.0008_vote_threshold_told")
+    made = {}
+    for votes in (50, 150, 1500, 20000):
+        made[votes] = conversations.open_conversation(
+            coalition=hooked["coalition"], question=f"{votes}?", seed_statements=["One"]
+        )
+        Conversation.objects.filter(pk=made[votes].pk).update(map_votes=votes)
+    migration.already_told(apps, None)
+    told = {v: Conversation.objects.get(pk=c.pk).threshold_told for v, c in made.items()}
+    assert told == {50: 0, 150: 100, 1500: 1000, 20000: 10000}

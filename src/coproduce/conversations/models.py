@@ -57,6 +57,9 @@ class Conversation(models.Model):
     map_state = models.BinaryField(null=True, blank=True)  # warm start for the next update
     map_computed_at = models.DateTimeField(null=True, blank=True)
     map_votes = models.PositiveIntegerField(default=0)  # votes the map was computed from
+    # The highest vote threshold webhooks were told of (webhooks/events.py): raised by a
+    # conditional UPDATE, so two maps computed at once tell a threshold once.
+    threshold_told = models.PositiveIntegerField(default=0)
     map_error = models.TextField(blank=True)
     # Stored with the map, apart from it, so the busiest pages need not read the map itself:
     # the participation figures counted when it was made (see selectors.count_figures), read

@@ -233,8 +233,7 @@ def recompute_map(conversation_id: int) -> int:
     from .maps import compute_map  # the maths, loaded only in the worker
 
     conversation = Conversation.objects.get(pk=conversation_id)
-    votes_before = conversation.map_votes
     groups = compute_map(conversation)
     conversation.refresh_from_db(fields=["map_votes"])
-    webhook_events.votes_counted(conversation, votes_before, conversation.map_votes)
+    webhook_events.votes_counted(conversation, conversation.map_votes)
     return groups

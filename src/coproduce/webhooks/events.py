@@ -79,21 +79,28 @@ def action_updated(update) -> None:
     )
 
 
-def votes_counted(conversation, before: int, after: int) -> None:
-    """The map was recomputed from `after` votes; tell of each threshold crossed since the map
-    before it (counted from `before` votes)."""
+def votes_counted(conversation, votes: int) -> None:
+    """The map was recomputed from `votes` votes: tell of each threshold reached that was not
+    told before. Each is claimed on the conversation's row first (`threshold_told`), so two
+    recomputes finishing together tell it once."""
     for threshold in VOTE_THRESHOLDS:
-        if before < threshold <= after:
-            emit(
-                conversation.coalition,
-                VOTES_THRESHOLD,
-                {
-                    "conversation": {
-                        "id": conversation.pk,
-                        "question": conversation.question,
-                        "url": _link(conversation.get_absolute_url()),
-                    },
-                    "threshold": threshold,
-                    "votes": after,
+        if votes < threshold:
+            break
+        claimed = type(conversation)._default_manager.filter(
+            pk=conversation.pk, threshold_told__lt=threshold
+        )
+        if claimed.update(threshold_told=threshold) != 1:
+            continue
+        emit(
+            conversation.coalition,
+            VOTES_THRESHOLD,
+            {
+                "conversation": {
+                    "id": conversation.pk,
+                    "question": conversation.question,
+                    "url": _link(conversation.get_absolute_url()),
                 },
-            )
+                "threshold": threshold,
+                "votes": votes,
+            },
+        )
