@@ -143,3 +143,18 @@ def test_profile_needs_login(client):
     response = client.get(reverse("people:profile"))
     assert response.status_code == 302
     assert reverse("people:login") in response["Location"]
+
+
+def test_the_profile_shows_and_changes_the_language_for_emails(client):
+    person = PersonFactory(language="es")
+    client.force_login(person)
+    page = client.get(reverse("people:profile"))
+    assert page.context["form"]["language"].value() == "es"
+    data = {"full_name": person.full_name, "sector": "", "language": "en"}
+    assert client.post(reverse("people:profile"), data).status_code == 302
+    person.refresh_from_db()
+    assert person.language == "en"
+    refused = client.post(reverse("people:profile"), {**data, "language": "fr"})
+    assert "language" in refused.context["form"].errors
+    person.refresh_from_db()
+    assert person.language == "en"

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +32,18 @@ class ProfileForm(forms.ModelForm):
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     sector = sector_field(required=False)
     city_name = forms.CharField(label=_("City or region"), max_length=200, required=False)
+    # Set on its own when the person picks a language on the site; here they can see and
+    # change it (blank: the site's language).
+    language = forms.ChoiceField(
+        label=_("Language for emails"),
+        choices=[("", _("The site's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Choosing a language on the site's menu changes this too."),
+    )
 
     class Meta:
         model = Person
-        fields = ["full_name", "sector", "languages", "access_needs"]
+        fields = ["full_name", "sector", "languages", "language", "access_needs"]
         widgets = {"access_needs": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
