@@ -1,13 +1,13 @@
 """Workshops: agenda and participation figures by sector, as the workshop page shows them.
 Registrations are counted, never named."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_noop
 from ninja import Router
 
 from coproduce.coalitions.permissions import Action
 from coproduce.workshops import selectors
 from coproduce.workshops.models import Workshop
+from coproduce.workshops.selectors import find_workshop
 
 from . import schemas
 from .coalitions import workshop_summary
@@ -15,10 +15,6 @@ from .doors import api_door
 from .responses import answers
 
 router = Router(tags=[gettext_noop("Workshops")])
-
-
-def find_workshop(request, slug: str) -> Workshop:
-    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
 @router.get(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from coproduce.coalitions.permissions import Action
 from coproduce.coalitions.selectors import find_coalition
 from coproduce.core.doors import door
-from coproduce.workshops.models import Workshop
+from coproduce.workshops.selectors import find_workshop
 
 from . import services
 from .link_forms import LinkForm, offered_entries
@@ -21,10 +21,6 @@ from .models import Entry, Link
 from .rules import visible_entries
 
 PANEL = "library-panel"  # the id of the panel the pages go back to
-
-
-def find_workshop(request, slug: str) -> Workshop:
-    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
 def find_link(request, link_id: int) -> Link:

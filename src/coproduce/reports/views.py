@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from coproduce.coalitions.permissions import Action, can
 from coproduce.core.doors import door
 from coproduce.jobs.services import start_job
-from coproduce.workshops.models import Workshop
+from coproduce.workshops.selectors import find_workshop
 
 from . import document, services
 from .builder import SECTION_KEYS, default_texts
@@ -31,10 +31,6 @@ def report_css(request):
         if not line.startswith(("html ", "body ")) and "body {" not in line
     ]
     return HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")
-
-
-def find_workshop(request, slug: str) -> Workshop:
-    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
 def find_version(request, slug: str, number: int) -> ReportVersion:

@@ -4,12 +4,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coproduce.coalitions.permissions import visible_coalitions
 from coproduce.people.sectors import SECTOR_ORDER, sector_key, sector_label
 
 from .models import Registration, Workshop
+
+
+def find_workshop(request, slug: str) -> Workshop:
+    """The workshop a page's address names (404 when there is none): the `find` of the doors
+    of every page and API operation about one workshop."""
+    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
 @dataclass(frozen=True)

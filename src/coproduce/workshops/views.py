@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import Registration, Workshop
 from .panels import workshop_panels
+from .selectors import find_workshop
 
 DESK_PAGE_SIZE = 50
 
@@ -42,10 +43,6 @@ PROGRAMME_PARTS = {
     "agenda": (AgendaItemFormSet, gettext_lazy("Agenda")),
     "conclusions": (ConclusionFormSet, gettext_lazy("Conclusions")),
 }
-
-
-def find_workshop(request, slug: str) -> Workshop:
-    return get_object_or_404(Workshop.objects.select_related("coalition"), slug=slug)
 
 
 def participation_chart(counts: list[selectors.SectorCount]) -> str:
