@@ -33,13 +33,13 @@ def decode(cursor: str, order: str) -> tuple:
     try:
         made_for, key, pk = signing.loads(cursor, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
-        raise _bad_cursor() from None
+        raise bad_cursor() from None
     if made_for != order or not isinstance(pk, int):
-        raise _bad_cursor()
+        raise bad_cursor()
     return key, pk
 
 
-def _bad_cursor() -> ApiProblem:
+def bad_cursor() -> ApiProblem:
     message = _("This cursor is not one this list gave out; start again without it.")
     return ApiProblem(
         400,

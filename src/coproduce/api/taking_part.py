@@ -62,7 +62,7 @@ class NewNote(Body):
     )
 
 
-class NoteOut(Schema):
+class NoteWritten(Schema):
     id: int
     round_number: int
     text: str
@@ -125,7 +125,7 @@ def vote(request, conversation: Conversation, vote: NewVote):
 
 @router.post(
     "/cafe/{cafe_id}/tables/{table_id}/notes/",
-    response=answers(NoteOut),
+    response=answers(NoteWritten),
     summary=gettext_noop("Write a note for a café table"),
     description=gettext_noop(
         "For a round the token's person sat at this table (facilitators and organisers: any "
