@@ -144,3 +144,20 @@ def test_a_timestamp_beyond_the_year_9999_is_refused_naming_the_file(tmp_path):
     )
     with pytest.raises(OpinionDataError, match=r"votes\.csv.*timestamp 900000000000000000"):
         import_polis(tmp_path, coalition=CoalitionFactory())
+
+
+def test_a_vote_is_stored_with_its_time_as_the_orm_stores_times():
+    """A time written by the vote's own SQL compares with times the ORM writes: the vote's
+    time is found by an exact lookup on itself (on SQLite it was text with "+00:00" after it,
+    greater than the same time written by the ORM)."""
+    conversation = services.open_conversation(
+        coalition=CoalitionFactory(), question="Buses?", seed_statements=["More buses"]
+    )
+    (statement,) = conversation.statements.all()
+    voter = Voter.objects.create(conversation=conversation)
+    services.cast_vote(voter, statement.pk, 1)
+    vote = Vote.objects.get(voter=voter)
+    assert Vote.objects.filter(pk=vote.pk, updated_at=vote.updated_at).exists()
+    assert Vote.objects.filter(voter=voter, updated_at__lte=vote.updated_at).count() == 1
+    event = VoteEvent.objects.get(voter=voter)
+    assert VoteEvent.objects.filter(pk=event.pk, created_at=event.created_at).exists()

@@ -126,7 +126,9 @@ def cast_vote(voter: Voter, statement_id: int, value: int) -> None:
     if value not in (-1, 0, 1):
         raise ConversationError(_("A vote is agree, disagree or pass."))
     conversation_id = voter.conversation_id
-    now = timezone.now()
+    # As the ORM writes it: SQLite keeps times as text, and a raw parameter would be written
+    # with its "+00:00", which then compares wrongly with the ORM's times.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     upsert = [conversation_id, voter.pk, value, now, statement_id, conversation_id]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
