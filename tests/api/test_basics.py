@@ -40,7 +40,7 @@ def test_the_reference_page_lists_operations_and_who_may_call_them(client):
     assert response.status_code == 200
     text = response.content.decode()
     assert "GET /api/workshops/{slug}/" in text
-    assert "anyone who may see the coalition" in text
+    assert "whoever may see it on the site" in text
     assert 'href="/api/openapi.json"' in text
 
 
@@ -219,3 +219,37 @@ def test_refusals_before_any_view_are_problems_too(client):
     problem_of(client.get("/api/coalitions/", {"cursor": "a\x00b"}), 400)
     # Elsewhere the site's own pages.
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "query, english, spanish",
+    [
+        ({"limit": "many"}, "should be a whole number", "debe ser un número entero"),
+        ({"limit": "0"}, "should be at least 1", "debe ser como mínimo 1"),
+        ({"updated_since": "2026-12-06T10:00:00"}, "with its zone", "con su zona"),
+    ],
+)
+def test_invalid_input_is_told_in_the_readers_language(client, query, english, spanish):
+    body = problem_of(client.get("/api/coalitions/", query), 422)
+    assert english in body["errors"][0]["message"]
+    answer = client.get("/api/coalitions/", query, headers={"accept-language": "es"})
+    assert spanish in answer.json()["errors"][0]["message"]
+
+
+def test_no_two_answers_share_a_name():
+    """Ninja names the description's schemas by their class's name: two classes of one name in
+    different modules would describe one operation with the other's fields."""
+    from ninja import Schema
+
+    import coproduce.api.api  # noqa: F401 (every router, so every schema, loaded)
+
+    def below(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+
+    names: dict[str, set[str]] = {}
+    for cls in below(Schema):
+        if cls.__module__.startswith("coproduce.api."):
+            names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: m for name, m in names.items() if len(m) > 1} == {}

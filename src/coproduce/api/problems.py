@@ -101,9 +101,52 @@ def _validation(request, exc: ValidationError):
         if location == "body" and len(path) > 1:
             path = path[1:]  # ninja names the body by the operation's parameter; callers don't
         field = ".".join(str(part) for part in path) or str(location)
-        errors.append({"field": field, "location": str(location), "message": error.get("msg", "")})
+        errors.append({"field": field, "location": str(location), "message": _message(error)})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(422, detail, errors=errors)
+
+
+def _message(error: dict) -> str:
+    """The validator's complaint in the reader's language (pydantic writes English), by its
+    kind; a kind not listed keeps pydantic's words."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if "expected" in ctx:  # pydantic joins the choices with an English "or"
+        ctx = {**ctx, "expected": str(ctx["expected"]).replace(" or ", ", ")}
+    messages = {
+        "missing": _("this field is needed"),
+        "extra_forbidden": _("this operation takes no such field"),
+        "int_parsing": _("should be a whole number"),
+        "int_type": _("should be a whole number"),
+        "int_from_float": _("should be a whole number"),
+        "float_parsing": _("should be a number"),
+        "float_type": _("should be a number"),
+        "bool_parsing": _("should be true or false"),
+        "bool_type": _("should be true or false"),
+        "string_type": _("should be text"),
+        "list_type": _("should be a list"),
+        "dict_type": _("should be an object"),
+        "model_attributes_type": _("should be an object"),
+        "json_invalid": _("the body is not valid JSON"),
+        "literal_error": _("should be one of: %(expected)s"),
+        "enum": _("should be one of: %(expected)s"),
+        "string_too_short": _("should have at least %(min_length)s characters"),
+        "string_too_long": _("should have at most %(max_length)s characters"),
+        "greater_than_equal": _("should be at least %(ge)s"),
+        "less_than_equal": _("should be at most %(le)s"),
+        "greater_than": _("should be more than %(gt)s"),
+        "less_than": _("should be less than %(lt)s"),
+        "timezone_aware": _("should be a time with its zone, as 2026-12-06T18:30:00+00:00"),
+        "datetime_parsing": _("should be a time, as 2026-12-06T18:30:00+00:00"),
+        "datetime_from_date_parsing": _("should be a time, as 2026-12-06T18:30:00+00:00"),
+        "datetime_type": _("should be a time, as 2026-12-06T18:30:00+00:00"),
+    }
+    message = messages.get(kind)
+    if message is None:
+        return error.get("msg", "")
+    try:
+        return message % ctx if "%(" in message else message
+    except (KeyError, TypeError, ValueError):
+        return error.get("msg", "")
 
 
 def _refusal(status: int, detail: str):

@@ -29,7 +29,7 @@ def needs(action: str) -> str:
     words = {
         Action.PUBLIC: _("anyone"),
         Action.SIGNED_IN: _("anyone with an account"),
-        Action.VIEW: _("anyone who may see the coalition"),
+        Action.VIEW: _("whoever may see it on the site"),
         Action.MEMBERS_VIEW: _("the coalition's members"),
         Action.RUN_WORKSHOP: _("the coalition's organisers and facilitators"),
         Action.PLAN_WORKSHOP: _("the coalition's organisers"),
