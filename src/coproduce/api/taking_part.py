@@ -75,7 +75,7 @@ def find_conversation(request, conversation_id: int) -> Conversation:
 
 def find_table(request, cafe_id: int, table_id: int) -> Table:
     tables = Table.objects.select_related("cafe__agenda_item__workshop__coalition")
-    return get_object_or_404(tables, pk=table_id, cafe_id=cafe_id)
+    return get_object_or_404(tables, pk=table_id, cafe__pk=cafe_id)
 
 
 @router.post(
