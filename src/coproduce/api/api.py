@@ -82,7 +82,9 @@ def _headers_of(status: int) -> dict:
 api = CoproduceAPI(
     title="Coproduce",
     version="1",
-    description=gettext_noop("Read what a coalition does, with the same permissions as the pages."),
+    description=gettext_noop(
+        "Read a coalition's work and take part in it, with the same permissions as the pages."
+    ),
     urls_namespace="api",
     docs_url=None,
     openapi_url=None,  # served by views.openapi_json, behind a door of its own

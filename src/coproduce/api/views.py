@@ -122,7 +122,11 @@ def _type_of(schema: dict, components: dict | None = None) -> str:
     kind = schema.get("type", "")
     if schema.get("format"):
         kind = f"{kind} ({schema['format']})"
-    bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum") if k in schema]
+    bounds = [
+        words % {"n": schema[k]}
+        for k, words in (("minimum", _("at least %(n)s")), ("maximum", _("at most %(n)s")))
+        if k in schema
+    ]
     return ", ".join([kind, *bounds]) if kind else ""
 
 
