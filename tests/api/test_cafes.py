@@ -96,7 +96,7 @@ def grow_cafes(workshop, total: int) -> None:
     Cafe.objects.bulk_create(Cafe(agenda_item=item) for item in items)
 
 
-def test_the_cafe_list_pages_by_id_and_is_constant(client):
+def test_the_cafe_list_pages_and_is_constant(client):
     workshop = WorkshopFactory(slug="big")
     counts = []
     for size in (10, 200):
@@ -109,11 +109,28 @@ def test_the_cafe_list_pages_by_id_and_is_constant(client):
     assert len(ids) == 200 == len(set(ids)) and ids == sorted(ids) and rest["next"] is None
 
 
-def test_the_cafe_list_takes_no_updated_since(client):
-    """Cafés keep no time of change: the list says so by refusing the field."""
-    WorkshopFactory(slug="w1")
-    body = problem(client.get("/api/workshops/w1/cafes/?updated_since=2030-01-01T00:00:00Z"), 422)
-    assert body["errors"][0]["field"] == "updated_since"
+def test_the_cafe_list_keeps_a_copy_up_to_date_with_updated_since(client):
+    """A café's time of change moves with every save, a partial one too, and with a change of
+    its layout (tables, people, seats)."""
+    workshop = WorkshopFactory(slug="w1")
+    grow_cafes(workshop, 2)
+    older, newer = Cafe.objects.filter(agenda_item__workshop=workshop).order_by("pk")
+    long_ago = timezone.now() - timedelta(days=2)
+    Cafe.objects.filter(pk=older.pk).update(updated_at=long_ago)
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    url = "/api/workshops/w1/cafes/"
+    assert [c["id"] for c in client.get(url, {"updated_since": since}).json()["items"]] == [
+        newer.pk
+    ]
+    older.refresh_from_db()
+    older.current_round = 1
+    older.save(update_fields=["current_round"])
+    found = client.get(url, {"updated_since": since}).json()["items"]
+    assert [c["id"] for c in found] == [newer.pk, older.pk]  # the least recently changed first
+    Cafe.objects.filter(pk=older.pk).update(updated_at=long_ago)
+    older.refresh_from_db()
+    services.mark_changed(older)
+    assert older.pk in [c["id"] for c in client.get(url, {"updated_since": since}).json()["items"]]
 
 
 # -- one café --------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class CafeSummary(Schema):
     title: str
     rounds: int
     minutes_per_round: int
+    updated_at: datetime  # when the café itself last changed: setup, a round, state or plan
     url: str  # the café's harvest page, which everyone who sees the workshop may open
     api_url: str
 
@@ -185,8 +186,9 @@ def _link(request, name: str, *args) -> str:
     response=answers(CafeList),
     summary=gettext_noop("A workshop's World Cafés"),
     description=gettext_noop(
-        "The cafés on the workshop's agenda, in the order they were set up, each with its "
-        "rounds and their length."
+        "The cafés on the workshop's agenda, each with its rounds and their length, the least "
+        "recently changed first. updated_since keeps those whose setup, round, state or plan "
+        "changed since."
     ),
 )
 @api_door(Action.VIEW, find=find_workshop)
@@ -195,15 +197,18 @@ def workshop_cafes(
     workshop: Workshop,
     cursor: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    updated_since: AwareDatetime | None = None,
 ):
     found = Cafe.objects.filter(agenda_item__workshop=workshop).select_related("agenda_item")
-    page = paginate(found, order="id", cursor=cursor, limit=limit)
+    found = changed_since(found, updated_since)
+    page = paginate(found, order="updated_at", cursor=cursor, limit=limit)
     items = [
         {
             "id": cafe.pk,
             "title": cafe.agenda_item.title,
             "rounds": cafe.rounds,
             "minutes_per_round": cafe.minutes_per_round,
+            "updated_at": cafe.updated_at,
             "url": _link(request, "cafe:harvest", cafe.pk),
             "api_url": _link(request, "api:cafe", cafe.pk),
         }

@@ -64,6 +64,9 @@ class Cafe(models.Model):
     # How many times the layout (tables, people, rules or seats) has changed: counted up by
     # `services.mark_changed`, and part of the job keys, so printed documents are remade.
     revision = models.PositiveIntegerField(default=1)
+    # When the café itself last changed (its setup, a round, its state, its plan or layout):
+    # set by every save and by `services.mark_changed`, for the API's `updated_since`.
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("World Café")
@@ -71,6 +74,12 @@ class Cafe(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agenda_item.title} ({self.workshop})"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.updated_at = timezone.now()
+        if update_fields is not None:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cafe:setup", args=[self.pk])

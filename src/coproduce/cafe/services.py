@@ -98,8 +98,8 @@ def sync_participants(cafe: Cafe) -> int:
 def mark_changed(cafe: Cafe) -> None:
     """The layout changed (tables, people, rules or seats): something printed may now be out
     of date, so the café's revision goes up."""
-    Cafe.objects.filter(pk=cafe.pk).update(revision=F("revision") + 1)
-    cafe.refresh_from_db(fields=["revision"])
+    Cafe.objects.filter(pk=cafe.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    cafe.refresh_from_db(fields=["revision", "updated_at"])
     polled.forget(instance=cafe)
 
 
