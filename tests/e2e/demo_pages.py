@@ -250,6 +250,7 @@ def public_pages(cafe, conversation) -> list[str]:
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",
+        "/api/",  # the API's reference page
     ]
 
 
