@@ -364,6 +364,10 @@ def test_a_theme_taken_up_by_an_action_names_it_for_those_who_may_see_the_plan(w
     seen = world.client(MEMBER).get(url).json()["themes"][0]["became"]
     assert [a["title"] for a in seen["taken_up_by"]] == [world.markers["action"]]
     assert seen["taken_up_by"][0]["url"].startswith("http") and seen["hidden_actions"] == 0
+    world.action.refresh_from_db()
+    in_spanish = world.client(MEMBER).get(url, headers={"accept-language": "es"}).json()
+    # The status as the plans' answers give it, whatever the reader's language.
+    assert in_spanish["themes"][0]["became"]["taken_up_by"][0]["status"] == world.action.status
     counted = world.client(REGISTRANT).get(url).json()["themes"][0]["became"]
     assert counted["taken_up_by"] == [] and counted["hidden_actions"] == 1  # a private plan
     assert world.markers["action"] not in json.dumps(counted)

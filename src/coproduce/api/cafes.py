@@ -138,7 +138,7 @@ class NoteOut(Schema):
 class TakenUp(Schema):
     title: str
     url: str
-    status: str
+    status: str  # not_started, in_progress, stalled, done or dropped
     progress: int  # 0-100
 
 
@@ -428,7 +428,7 @@ def _became(request, became) -> dict | None:
             {
                 "title": action.title,
                 "url": request.build_absolute_uri(action.url),
-                "status": action.status,
+                "status": action.code,  # as the plans' own answers give it
                 "progress": action.progress,
             }
             for action in became.actions

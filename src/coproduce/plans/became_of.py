@@ -37,8 +37,9 @@ class TakenUp:
 
     title: str
     url: str
-    status: str
+    status: str  # in the reader's words ("in progress")
     progress: int
+    code: str = ""  # the status as stored ("in_progress"), for programs
 
     @property
     def state(self) -> str:
@@ -88,6 +89,7 @@ def _answers(sources, reasons: dict, user) -> dict:
                     url=reverse("plans:action", args=[slug, action.pk]),
                     status=str(Status(action.status).label).lower(),
                     progress=action.progress,
+                    code=action.status,
                 )
             )
         else:
