@@ -186,6 +186,9 @@ class _Reader(HTMLParser):
         self.hidden = 0
         self.in_diff = 0
         self.diff_tags: list[str] = []  # the open elements that started a diff
+        # Elements marked translate="no" (HTML's own attribute): what a program sends, such as
+        # the API's paths and field names, the same in every language.
+        self.kept_tags: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
@@ -195,6 +198,9 @@ class _Reader(HTMLParser):
             self.in_diff += 1
             self.diff_tags.append(tag)
         if tag in _HIDDEN:
+            self.hidden += 1
+        if found.get("translate") == "no":
+            self.kept_tags.append(tag)
             self.hidden += 1
         self.texts.extend(found[name] for name in _SAID if found.get(name))
         if tag == "input" and found.get("type") in {"submit", "button", "reset"}:
@@ -207,6 +213,9 @@ class _Reader(HTMLParser):
             self.in_diff -= 1
             self.diff_tags.pop()
         if tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
+        if self.kept_tags and self.kept_tags[-1] == tag:
+            self.kept_tags.pop()
             self.hidden -= 1
 
     def handle_data(self, data):

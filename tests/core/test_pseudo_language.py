@@ -143,6 +143,14 @@ def test_a_string_that_skips_translation_is_caught(pseudo_language):
     assert pseudo.unmarked_on_page(page, []) == ["A photo", "Select a table"]
 
 
+def test_only_what_is_marked_translate_no_is_left_out():
+    """What a program sends (an API path, a field's name) is marked translate="no" and is the
+    same in every language; the words around it are still checked."""
+    page = '<p>Send <code translate="no">GET /api/x/</code> as is</p><p translate="no">limit</p>'
+    assert pseudo.visible_texts(page) == ["Send as is"]
+    assert pseudo.unmarked_on_page(page, []) == ["Send as is"]
+
+
 def test_translated_strings_are_marked_with_django_own_words_and_dates(pseudo_language):
     from django import forms
     from django.template.defaultfilters import date

@@ -111,23 +111,30 @@ def _body_fields(operation: dict, description: dict) -> list[dict]:
     ]
 
 
-def _type_of(schema: dict, components: dict | None = None) -> str:
+def _type_of(schema: dict, components: dict | None = None) -> dict:
+    """A field's type as the reference page shows it: `code`, what a program sends (JSON's
+    type names or the values it takes), and `limits` in the reader's words."""
     components = components or {}
     if "$ref" in schema:
         schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
     if "anyOf" in schema:
-        return " | ".join(_type_of(s, components) for s in schema["anyOf"])
+        parts = [_type_of(s, components) for s in schema["anyOf"]]
+        return {
+            "one_of": any(part["one_of"] for part in parts),
+            "code": " | ".join(part["code"] for part in parts if part["code"]),
+            "limits": [limit for part in parts for limit in part["limits"]],
+        }
     if "enum" in schema:
-        return _("one of: %(values)s") % {"values": ", ".join(map(str, schema["enum"]))}
+        return {"one_of": True, "code": ", ".join(map(str, schema["enum"])), "limits": []}
     kind = schema.get("type", "")
     if schema.get("format"):
         kind = f"{kind} ({schema['format']})"
-    bounds = [
+    limits = [
         words % {"n": schema[k]}
         for k, words in (("minimum", _("at least %(n)s")), ("maximum", _("at most %(n)s")))
         if k in schema
     ]
-    return ", ".join([kind, *bounds]) if kind else ""
+    return {"one_of": False, "code": kind, "limits": limits}
 
 
 @door(get=Action.PUBLIC)
