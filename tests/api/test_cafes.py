@@ -6,25 +6,23 @@ import json
 from datetime import timedelta
 
 import pytest
+from cafe.test_cafe_pages import make_cafe
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from factories import MembershipFactory, RegistrationFactory, WorkshopFactory
+from factories import WorkshopFactory
 from security.world import FACILITATOR, MEMBER, ORGANISER, REGISTRANT, build_world
 
 from coproduce.cafe import services
 from coproduce.cafe.models import Cafe, Note, Participant, Seat
-from coproduce.coalitions.models import Role, Visibility
 from coproduce.people import tokens
 from coproduce.plans import services as plans
 from coproduce.plans.models import Kind
 from coproduce.reports.models import WorkshopReport
-from coproduce.workshops.models import AgendaItem, AgendaQuestion
+from coproduce.workshops.models import AgendaItem
 
 pytestmark = pytest.mark.django_db
-
-SECTORS = ["local_government", "research", "civil_society", "residents"]
 
 
 def problem(response, status: int) -> dict:
@@ -51,25 +49,6 @@ def world():
 
 
 # -- a small café with a real plan -------------------------------------------------------------
-
-
-def make_cafe(n_people=12, tables=3, rounds=3, visibility=Visibility.PUBLIC):
-    organiser = MembershipFactory(role=Role.ORGANISER, coalition__visibility=visibility)
-    workshop = WorkshopFactory(coalition=organiser.coalition)
-    item = AgendaItem.objects.create(workshop=workshop, title="Café", kind="world_cafe", minutes=90)
-    for i, (label, text) in enumerate([("POLICY", "Who owns the plan?"), ("TOOLS", "What helps?")]):
-        AgendaQuestion.objects.create(agenda_item=item, label=label, text=text, order=i)
-    for i in range(n_people):
-        RegistrationFactory(
-            workshop=workshop, display_name=f"Guest {i:02d}", sector=SECTORS[i % len(SECTORS)]
-        )
-    cafe = services.cafe_for(item)
-    cafe.rounds = rounds
-    cafe.save()
-    services.set_round_questions(cafe)
-    cafe.tables.all().delete()
-    services.add_tables(cafe, tables, capacity=n_people // tables + 1)
-    return cafe, organiser.person
 
 
 # -- the list --------------------------------------------------------------------------------
