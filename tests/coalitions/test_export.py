@@ -30,11 +30,14 @@ def _exported(tmp_path, *args) -> dict:
 def test_the_export_names_the_coalition_and_its_workshops_by_slug_or_number(tmp_path):
     coalition = CoalitionFactory(name="Coalition for Change", slug="gm-change")
     later = WorkshopFactory(coalition=coalition, title="Second")
+    # A fixed morning, so the test does not depend on the hour it runs at.
+    first_starts = later.starts_at.replace(year=2018, month=11, day=6, hour=9, minute=30)
     first = WorkshopFactory(
-        coalition=coalition, title="First", starts_at=later.starts_at.replace(year=2018)
+        coalition=coalition,
+        title="First",
+        starts_at=first_starts,
+        ends_at=first_starts.replace(hour=17),
     )
-    first.ends_at = first.starts_at.replace(hour=23)
-    first.save()
     RegistrationFactory(workshop=first)
     WorkshopFactory(title="Someone else's")
 
