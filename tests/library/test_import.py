@@ -5,6 +5,7 @@ format (tests/data/participedia/).
 """
 
 import csv
+import gc
 import io
 import json
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from factories import CoalitionFactory, PersonFactory
 
-from coproduce.library import services
+from coproduce.library import imports, services
 from coproduce.library.exports import export_entries
 from coproduce.library.imports import LICENCE, import_participedia
 from coproduce.library.models import Entry, Facet, Revision, Status
@@ -277,3 +278,28 @@ def test_the_shared_sample_or_the_fixture_imports_and_round_trips():
         entries = Entry.objects.filter(kind=kind)
         for row in cells_of(export_entries(kind, "participedia-csv", entries)):
             assert row == original[row["id"]]
+
+
+def test_an_import_holds_the_collector_off_and_gives_it_back(monkeypatch):
+    """The cycle collector is off while an import runs (bulk.collector_paused), and as it was
+    afterwards, also when the import fails, and left off when it was off before."""
+    seen = []
+    monkeypatch.setattr(imports, "_import", lambda *args, **kwargs: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    import_participedia(fixture("cases.csv"))
+    assert seen == [False] and gc.isenabled()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(imports, "_import", failing)
+    with pytest.raises(RuntimeError):
+        import_participedia(b"")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(imports, "_import", lambda *args, **kwargs: None)
+        import_participedia(b"")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

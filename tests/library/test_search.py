@@ -267,6 +267,34 @@ def test_edits_and_deletions_reach_the_index():
         assert cursor.fetchone()[0] == 0
 
 
+def test_the_index_holds_each_word_at_its_places():
+    entry = published(title="World Café", description="a world", body="cafés " + "word " * 300)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Written a word per position; PostgreSQL gathers them and keeps the first 256.
+            cursor.execute(
+                "SELECT lexeme, cardinality(positions), positions[1:2], weights[1:2] "
+                "FROM library_search, unnest(document) WHERE entry_id = %s ORDER BY lexeme",
+                [entry.pk],
+            )
+            assert cursor.fetchall() == [
+                ("a", 1, [4], ["B"]),
+                ("cafe", 2, [2, 7], ["A", "C"]),
+                ("word", 256, [8, 9], ["C", "C"]),
+                ("world", 2, [1, 5], ["A", "B"]),
+            ]
+            cursor.execute(
+                "SELECT title_document::text FROM library_search WHERE entry_id = %s", [entry.pk]
+            )
+            assert cursor.fetchone()[0] == "'cafe':2A 'world':1A"
+        else:
+            cursor.execute(
+                "SELECT title, description, body FROM library_search WHERE rowid = %s",
+                [entry.pk],
+            )
+            assert cursor.fetchone() == ("world cafe", "a world", "cafe" + " word" * 300)
+
+
 def test_rebuild_and_remove():
     first = published(title="Commons one")
     published(title="Commons two")

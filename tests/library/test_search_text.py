@@ -243,13 +243,23 @@ def test_operator_soup_never_raises(pieces):
 
 def test_tsvector_literal_weighs_fields_and_keeps_them_apart():
     literal = text.tsvector_literal(["World Café", "a world", "cafés"], "en")
-    # Title words weigh A, description B, body C; a gap of one position between fields.
-    assert literal == "'world':1A,5B 'cafe':2A,7C 'a':4B"
+    # Title words weigh A, description B, body C; a gap of one position between fields. Each
+    # word is written at each of its positions; PostgreSQL gathers them (test_search_index).
+    assert literal == "'world':1A 'cafe':2A 'a':4B 'world':5B 'cafe':7C"
 
 
-def test_tsvector_literal_caps_positions():
+def test_the_title_literal_and_the_lexemes_come_from_the_same_reading():
+    literals = text.tsvector_literals(["World Café", "a world", "cafés"], "en")
+    assert literals.title == "'world':1A 'cafe':2A"
+    assert literals.lexemes == {"world", "cafe", "a"}
+    assert text.tsvector_literals(["", "body"], "en").title == ""
+
+
+def test_tsvector_literal_places_words_up_to_the_last_position():
     literal = text.tsvector_literal(["", "", "word " * 20_000], "en")
-    assert literal.count(",") == 255  # 256 positions at most, as PostgreSQL keeps
+    # Positions 3 to 16383; PostgreSQL keeps the first 256 of them.
+    assert literal.count("'word':") == text.POSITION_MAX - 2
+    assert literal.endswith(f"'word':{text.POSITION_MAX}C 'word'")
 
 
 # -- snippets -------------------------------------------------------------------------------

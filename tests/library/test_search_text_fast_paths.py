@@ -56,11 +56,18 @@ def test_index_words_never_hold_a_quote_or_a_backslash(value):
 
 
 def positions_of(literal: str) -> dict[str, list[str]]:
-    found = {}
-    for item in literal.split(" "):
-        token, _, spots = item.partition(":")
-        found[token.strip("'")] = spots.split(",") if spots else []
-    return found
+    """The literal's words and positions as PostgreSQL's tsvector input keeps them: a word's
+    positions gathered, in order, the first 256."""
+    found: dict[str, list[str]] = {}
+    for item in literal.split():
+        token, _, spot = item.partition(":")
+        spots = found.setdefault(token.strip("'"), [])
+        if spot:
+            spots.append(spot)
+    return {
+        token: sorted(spots, key=lambda spot: int(spot[:-1]))[: text.POSITIONS_PER_WORD]
+        for token, spots in found.items()
+    }
 
 
 def test_tsvector_positions_number_every_word_and_skip_one_between_fields():
@@ -70,8 +77,25 @@ def test_tsvector_positions_number_every_word_and_skip_one_between_fields():
 
 def test_a_word_only_past_the_last_position_is_kept_without_positions():
     many = " ".join(["x"] * text.POSITION_MAX)
-    literal = text.tsvector_literal([many, "late"], "en")
+    literal = text.tsvector_literal([many, "late late", "again"], "en")
     positions = positions_of(literal)
     assert len(positions["x"]) == text.POSITIONS_PER_WORD
-    assert positions["late"] == []
-    assert re.fullmatch(r"'x':[0-9A,]+ 'late'", literal)
+    assert positions["late"] == positions["again"] == []
+    assert literal.count("'late'") == 1  # once in its field, however often it comes back
+    assert re.fullmatch(r"('x':[0-9]+A )+'late' 'again'", literal)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(max_size=60), min_size=1, max_size=3))
+def test_every_word_is_placed_where_it_stands(fields):
+    """The literal's positions are the words' places, fields apart by one, as
+    `text.index_text` reads the same fields."""
+    positions = positions_of(text.tsvector_literal(fields, "en"))
+    expected: dict[str, list[str]] = {}
+    place = 0
+    for weight, field in zip("ABC", fields, strict=False):
+        for token in text.index_text(field, "en").split():
+            place += 1
+            expected.setdefault(token, []).append(f"{place}{weight}")
+        place += 1
+    assert positions == expected

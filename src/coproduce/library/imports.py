@@ -67,6 +67,11 @@ def import_participedia(
     data: bytes, *, dry_run: bool = False, skip_bad_rows: bool = False, by=None
 ) -> ImportReport:
     """Import one Participedia CSV export (cases or methods; each row's kind from ``type``)."""
+    with bulk.collector_paused():
+        return _import(data, dry_run=dry_run, skip_bad_rows=skip_bad_rows, by=by)
+
+
+def _import(data: bytes, *, dry_run: bool, skip_bad_rows: bool, by) -> ImportReport:
     parsed = participedia.read(data, body_max=BODY_MAX)
     rows, refused = _checked(parsed)
     report = ImportReport(refused=refused, unknown_values=parsed.unknown, dry_run=dry_run)

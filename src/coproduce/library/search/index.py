@@ -96,7 +96,8 @@ def rebuild() -> int:
             cursor.execute("DELETE FROM library_search_title")
     count = 0
     last = 0
-    with common.deferred():  # every entry's bits rewritten, once, at the end
+    # Every entry's bits rewritten once, at the end; the collector as for an import.
+    with common.deferred(), bulk.collector_paused():
         while True:
             batch = list(Entry.objects.filter(pk__gt=last).order_by("pk").only(*FIELDS)[:BATCH])
             if not batch:
@@ -134,19 +135,13 @@ def _write_postgresql(entries: list[Entry]) -> None:
 
     def rows():
         # Each row made as COPY takes it: PostgreSQL indexes one while Python makes the next.
+        # COPY reads the literals as CAST(... AS tsvector) would. The title's own column:
+        # ranking a common word starts from the entries with it in their title (engine.py).
         for entry in entries:
-            placed = _placed(entry)
-            lexemes[entry.pk] = placed[0].keys()
-            yield entry.pk, *(text.render_tsvector(words) for words in placed)
+            language = text.index_language(entry.language)
+            literals = text.tsvector_literals(list(fields_of(entry)), language)
+            lexemes[entry.pk] = literals.lexemes
+            yield entry.pk, literals.document, literals.title
 
     bulk.write("library_search", ("entry_id", "document", "title_document"), rows())
     common.indexed(lexemes)  # the bitmaps of the common words follow the index
-
-
-def _placed(entry: Entry) -> tuple[dict, dict]:
-    """The entry's words with their positions: all of them, and the title's alone (ranking
-    a common word starts from the entries with it in their title (engine.py), which the
-    title's own column finds). COPY reads their literals as CAST(... AS tsvector) would."""
-    language = text.index_language(entry.language)
-    fields = list(fields_of(entry))
-    return text.placed_words(fields, language), text.placed_words(fields[:1], language)

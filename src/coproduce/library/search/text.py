@@ -26,7 +26,6 @@ import itertools
 import re
 import threading
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -130,7 +129,7 @@ def index_text(text: str, language: str) -> str:
     return " ".join(stem(words(text), language))
 
 
-# PostgreSQL keeps 256 positions per word and none past 16383.
+# PostgreSQL keeps 256 positions per word (the first) and none past 16383.
 POSITION_MAX = 16383
 POSITIONS_PER_WORD = 256
 
@@ -139,41 +138,54 @@ def tsvector_literal(fields: list[str], language: str) -> str:
     """The fields (title, description, body) as a PostgreSQL tsvector literal, weighted A, B,
     C, D in that order, with a gap between fields so a phrase never spans two of them (as in
     FTS5, where a phrase matches within one column)."""
-    return render_tsvector(placed_words(fields, language))
+    return tsvector_literals(fields, language).document
 
 
-def placed_words(fields: list[str], language: str) -> dict[str, list[str]]:
-    """Each processed word of the fields with its weighted positions ("12B"), as
-    `tsvector_literal` writes them; the keys are the entry's lexemes."""
-    positions: defaultdict[str, list[str]] = defaultdict(list)  # words in order of appearance
+@dataclass(frozen=True)
+class Literals:
+    document: str  # every field, weighted
+    title: str  # the first field's part of it
+    lexemes: frozenset[str]  # the entry's processed words
+
+
+def tsvector_literals(fields: list[str], language: str) -> Literals:
+    """`tsvector_literal`, the title's own, and the words they hold, in one reading.
+
+    Every word is written where it stands, once per position ("'a':1A 'b':2A 'a':3A"):
+    PostgreSQL's tsvector input gathers a word's positions, sorts them and keeps the first
+    256, as it would keep them from "'a':1A,3A 'b':2A". Writing them so is two list copies
+    and a join in C, where grouping them in Python first cost an import a tenth of its time."""
+    chunks: list[str] = []
+    title = None
+    lexemes: set[str] = set()
     last = 0  # the position of the last word so far
     for weight, text in zip("ABCD", fields, strict=False):
         tokens = stem(words(text), language)
-        spots = _spots(weight)[last + 1 : last + 1 + len(tokens)]
-        # Every position written, the first 256 of each word kept when rendering: faster
-        # than counting them here, and the same positions.
-        for token, spot in zip(tokens, spots, strict=False):  # none past POSITION_MAX
-            positions[token].append(spot)
-        for token in tokens[len(spots) :]:  # a word only past POSITION_MAX: kept, unplaced
-            positions[token]
+        placed = tokens[: max(0, POSITION_MAX - last)]
+        if placed:
+            chunks.append(_placed(placed, weight, last + 1))
+        if len(tokens) > len(placed):  # words only past POSITION_MAX: kept, unplaced
+            chunks.append(" ".join(f"'{token}'" for token in set(tokens[len(placed) :])))
+        lexemes.update(tokens)
+        if title is None:
+            title = " ".join(chunks)
         last += len(tokens) + 1
-    return positions
+    return Literals(" ".join(chunks), title or "", frozenset(lexemes))
 
 
-def render_tsvector(positions: dict[str, list[str]]) -> str:
+def _placed(tokens: list[str], weight: str, first: int) -> str:
     # Words are letters and digits (WORD), never a quote or a backslash: quoted as they are.
-    return " ".join(
-        [
-            f"'{token}':{','.join(spots[:POSITIONS_PER_WORD])}" if spots else f"'{token}'"
-            for token, spots in positions.items()
-        ]
-    )
+    # Token and what follows it alternate: "'" + "a" + "':1A '" + "b" + "':2A '" ...
+    parts: list[str | None] = [None] * (2 * len(tokens))
+    parts[0::2] = tokens
+    parts[1::2] = _after(weight)[first : first + len(tokens)]
+    return "'" + "".join(parts)[:-2]  # the last "after" opens no next word
 
 
 @functools.cache
-def _spots(weight: str) -> list[str]:
-    """Every position's text with the weight ("12B"), at its own index (0 has none)."""
-    return ["", *(f"{position}{weight}" for position in range(1, POSITION_MAX + 1))]
+def _after(weight: str) -> list[str]:
+    """What follows the word at each position ("':12B '"), at its own index (0 has none)."""
+    return ["", *(f"':{position}{weight} '" for position in range(1, POSITION_MAX + 1))]
 
 
 # -- queries --------------------------------------------------------------------------------
