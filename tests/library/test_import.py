@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from factories import CoalitionFactory, PersonFactory
 
-from coproduce.library import imports, services
+from coproduce.library import bulk, imports, services
 from coproduce.library.exports import export_entries
 from coproduce.library.imports import LICENCE, import_participedia
 from coproduce.library.models import Entry, Facet, Revision, Status
@@ -280,14 +281,28 @@ def test_the_shared_sample_or_the_fixture_imports_and_round_trips():
             assert row == original[row["id"]]
 
 
+def cache_size():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
 def test_an_import_holds_the_collector_off_and_gives_it_back(monkeypatch):
     """The cycle collector is off while an import runs (bulk.collector_paused), and as it was
-    afterwards, also when the import fails, and left off when it was off before."""
+    afterwards, also when the import fails, and left off when it was off before. On SQLite the
+    page cache is larger for as long (bulk.large_cache)."""
+    sqlite = connection.vendor == "sqlite"
+    before = cache_size() if sqlite else None
     seen = []
-    monkeypatch.setattr(imports, "_import", lambda *args, **kwargs: seen.append(gc.isenabled()))
+
+    def running(*args, **kwargs):
+        seen.append((gc.isenabled(), cache_size() if sqlite else None))
+
+    monkeypatch.setattr(imports, "_import", running)
     assert gc.isenabled()
     import_participedia(fixture("cases.csv"))
-    assert seen == [False] and gc.isenabled()
+    assert seen == [(False, -bulk.BULK_CACHE_KIB if sqlite else None)] and gc.isenabled()
+    assert not sqlite or cache_size() == before != -bulk.BULK_CACHE_KIB
 
     def failing(*args, **kwargs):
         raise RuntimeError("the database went away")
@@ -296,6 +311,7 @@ def test_an_import_holds_the_collector_off_and_gives_it_back(monkeypatch):
     with pytest.raises(RuntimeError):
         import_participedia(b"")
     assert gc.isenabled()
+    assert not sqlite or cache_size() == before
     gc.disable()
     try:
         monkeypatch.setattr(imports, "_import", lambda *args, **kwargs: None)

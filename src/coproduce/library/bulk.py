@@ -51,3 +51,29 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+# SQLite's page cache for a bulk job, in KiB (a negative cache_size is KiB): the default 2 MB
+# kept re-reading the pages of the entries' and facets' indexes as they grew, and 100,000
+# entries imported 5 to 8 % faster with this. Only for the job's length: every connection has
+# its own cache.
+BULK_CACHE_KIB = 128 * 1024
+
+
+@contextlib.contextmanager
+def large_cache() -> Iterator[None]:
+    """SQLite's page cache enlarged for the length of a bulk job (PostgreSQL's is the
+    server's)."""
+    database = connections[DEFAULT_DB_ALIAS]
+    if database.vendor != "sqlite":
+        yield
+        return
+    with database.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")

@@ -67,7 +67,7 @@ def import_participedia(
     data: bytes, *, dry_run: bool = False, skip_bad_rows: bool = False, by=None
 ) -> ImportReport:
     """Import one Participedia CSV export (cases or methods; each row's kind from ``type``)."""
-    with bulk.collector_paused():
+    with bulk.collector_paused(), bulk.large_cache():
         return _import(data, dry_run=dry_run, skip_bad_rows=skip_bad_rows, by=by)
 
 

@@ -96,8 +96,8 @@ def rebuild() -> int:
             cursor.execute("DELETE FROM library_search_title")
     count = 0
     last = 0
-    # Every entry's bits rewritten once, at the end; the collector as for an import.
-    with common.deferred(), bulk.collector_paused():
+    # Every entry's bits rewritten once, at the end; collector and cache as for an import.
+    with common.deferred(), bulk.collector_paused(), bulk.large_cache():
         while True:
             batch = list(Entry.objects.filter(pk__gt=last).order_by("pk").only(*FIELDS)[:BATCH])
             if not batch:
