@@ -9,6 +9,7 @@ from django.db import connection
 from factories import CoalitionFactory, MembershipFactory, PersonFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from library.test_search_text_fast_paths import longest_body
 
 from coproduce.coalitions.models import Visibility
 from coproduce.library import services
@@ -293,6 +294,14 @@ def test_the_index_holds_each_word_at_its_places():
                 [entry.pk],
             )
             assert cursor.fetchone() == ("world cafe", "a world", "cafe" + " word" * 300)
+
+
+def test_the_longest_text_is_indexed_to_its_last_word():
+    """A text too long for PostgreSQL to take word by word (over 1 MB of words) is indexed,
+    words past the last position too."""
+    often, body = longest_body()
+    published(title="The longest", body=" ".join(body))
+    assert titles(often[0]) == titles(body[-1]) == ["The longest"]
 
 
 def test_rebuild_and_remove():

@@ -63,7 +63,7 @@ def positions_of(literal: str) -> dict[str, list[str]]:
         token, _, spot = item.partition(":")
         spots = found.setdefault(token.strip("'"), [])
         if spot:
-            spots.append(spot)
+            spots.extend(spot.split(","))
     return {
         token: sorted(spots, key=lambda spot: int(spot[:-1]))[: text.POSITIONS_PER_WORD]
         for token, spots in found.items()
@@ -99,3 +99,25 @@ def test_every_word_is_placed_where_it_stands(fields):
             expected.setdefault(token, []).append(f"{place}{weight}")
         place += 1
     assert positions == expected
+
+
+def longest_body() -> tuple[list[str], list[str]]:
+    """A body too long for PostgreSQL to read word by word: every position taken by 100 words
+    of 60 letters, then 1,200 more such words, each once."""
+    often = [f"w{number:059d}" for number in range(100)]
+    once = [f"u{number:059d}" for number in range(1200)]
+    return often, [often[at % 100] for at in range(text.POSITION_MAX)] + once
+
+
+def test_a_text_too_long_to_write_word_by_word_writes_each_word_once():
+    often, body = longest_body()
+    literal = text.tsvector_literal(["The longest", "", " ".join(body)], "en")
+    # Word by word, its words alone would be over PostgreSQL's 1 MB.
+    assert sum(len(word) for word in body[: text.POSITION_MAX - 4]) + 1200 * 60 > (1 << 20)
+    assert len(literal) <= text.LITERAL_MAX
+    assert literal.count(f"'{often[0]}'") == 1
+    positions = positions_of(literal)
+    assert positions["the"] == ["1A"]
+    assert positions[often[0]] == [f"{at}C" for at in range(5, text.POSITION_MAX + 1, 100)]
+    assert positions[body[-1]] == []  # past the last position: kept, unplaced
+    assert len(positions) == 2 + 100 + 1200

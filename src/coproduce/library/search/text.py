@@ -154,13 +154,16 @@ def tsvector_literals(fields: list[str], language: str) -> Literals:
     Every word is written where it stands, once per position ("'a':1A 'b':2A 'a':3A"):
     PostgreSQL's tsvector input gathers a word's positions, sorts them and keeps the first
     256, as it would keep them from "'a':1A,3A 'b':2A". Writing them so is two list copies
-    and a join in C, where grouping them in Python first cost an import a tenth of its time."""
+    and a join in C, where grouping them in Python first cost an import a tenth of its time.
+    Only a text too long to be written so (LITERAL_MAX) is grouped here."""
     chunks: list[str] = []
+    read: list[tuple[str, list[str], int]] = []  # each field's weight, words and first place
     title = None
     lexemes: set[str] = set()
     last = 0  # the position of the last word so far
     for weight, text in zip("ABCD", fields, strict=False):
         tokens = stem(words(text), language)
+        read.append((weight, tokens, last + 1))
         placed = tokens[: max(0, POSITION_MAX - last)]
         if placed:
             chunks.append(_placed(placed, weight, last + 1))
@@ -170,7 +173,31 @@ def tsvector_literals(fields: list[str], language: str) -> Literals:
         if title is None:
             title = " ".join(chunks)
         last += len(tokens) + 1
-    return Literals(" ".join(chunks), title or "", frozenset(lexemes))
+    document = " ".join(chunks)
+    # Bytes, not characters, and encoded only when they may be too many (4 bytes at most each).
+    if len(document) > LITERAL_MAX // 4 and len(document.encode()) > LITERAL_MAX:
+        document = _grouped(read)
+    return Literals(document, title or "", frozenset(lexemes))
+
+
+# PostgreSQL refuses a tsvector literal whose words, counted each time they are written, add
+# up to more than 1 MB (in UTF-8). A literal of fewer bytes is always taken; a longer one (a
+# text of tens of thousands of words, longer than an entry's body may be) writes each word
+# once.
+LITERAL_MAX = (1 << 20) - 1
+
+
+def _grouped(read: list[tuple[str, list[str], int]]) -> str:
+    positions: dict[str, list[str]] = {}
+    for weight, tokens, first in read:
+        for position, token in enumerate(tokens, first):
+            spots = positions.setdefault(token, [])
+            if position <= POSITION_MAX and len(spots) < POSITIONS_PER_WORD:
+                spots.append(f"{position}{weight}")
+    return " ".join(
+        f"'{token}':{','.join(spots)}" if spots else f"'{token}'"
+        for token, spots in positions.items()
+    )
 
 
 def _placed(tokens: list[str], weight: str, first: int) -> str:
