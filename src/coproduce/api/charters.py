@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -138,19 +137,11 @@ def find_charter(request, slug: str, charter_id: int) -> Charter:
 
 
 def find_charter_version(request, slug: str, charter_id: int, number: int) -> Version:
-    return get_object_or_404(
-        Version.objects.select_related("charter__coalition"),
-        charter__pk=charter_id,  # an id too large for the database is simply not found
-        charter__coalition__slug=slug,
-        number=number,
-    )
+    return selectors.find_version(request, slug, charter_id, number)
 
 
 def find_published_version(request, slug: str, charter_id: int, number: int) -> Version:
-    version = find_charter_version(request, slug, charter_id, number)
-    if not version.is_published:
-        raise Http404
-    return version
+    return selectors.find_published(request, slug, charter_id, number)
 
 
 def _args(version: Version) -> list:

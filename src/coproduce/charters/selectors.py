@@ -2,6 +2,8 @@
 where people agree on each principle once the draft was put to a conversation."""
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from coproduce.conversations.models import Statement, Vote
 from coproduce.conversations.presenting import vote_shares
@@ -11,6 +13,25 @@ from .services import statement_of
 
 COMMENTS_SHOWN = 50  # per principle; older ones stay in the database
 DECIDED_SHOWN = 30
+
+
+def find_version(request, coalition_slug: str, charter_id: int, number: int) -> Version:
+    """A charter's version by its coalition's slug, its charter and its number, for the
+    doors of the pages and of the API (404 when there is none)."""
+    return get_object_or_404(
+        Version.objects.select_related("charter__coalition"),
+        charter__pk=charter_id,  # an id too large for the database is simply not found
+        charter__coalition__slug=coalition_slug,
+        number=number,
+    )
+
+
+def find_published(request, coalition_slug: str, charter_id: int, number: int) -> Version:
+    """`find_version`, for what only a published version has (its signatures, its call)."""
+    version = find_version(request, coalition_slug, charter_id, number)
+    if not version.is_published:
+        raise Http404
+    return version
 
 
 def charters_of(coalition):

@@ -23,28 +23,13 @@ from coproduce.core.ratelimit import address_key, hit
 
 from . import emails, exports, publishing
 from .models import Version
+from .selectors import find_published, find_version
 from .signing_forms import SignForm
 
 SIGNATURES_PAGE_SIZE = 100
 CODE = re.compile(r"[A-Za-z0-9]{1,16}")
 RATE_SCOPE = "charter_sign"  # settings.RATE_LIMITS
 EMAIL_RATE_SCOPE = "charter_sign_email"  # per typed address: many addresses cannot shield one
-
-
-def find_version(request, coalition_slug: str, charter_id: int, number: int) -> Version:
-    return get_object_or_404(
-        Version.objects.select_related("charter__coalition"),
-        charter_id=charter_id,
-        charter__coalition__slug=coalition_slug,
-        number=number,
-    )
-
-
-def find_published(request, coalition_slug: str, charter_id: int, number: int) -> Version:
-    version = find_version(request, coalition_slug, charter_id, number)
-    if not version.is_published:
-        raise Http404
-    return version
 
 
 def find_by_code(request, code: str) -> Version:
