@@ -244,7 +244,7 @@ def test_operator_soup_never_raises(pieces):
 def test_tsvector_literal_weighs_fields_and_keeps_them_apart():
     literal = text.tsvector_literal(["World Café", "a world", "cafés"], "en")
     # Title words weigh A, description B, body C; a gap of one position between fields. Each
-    # word is written at each of its positions; PostgreSQL gathers them (test_search_index).
+    # word is written at each of its positions; PostgreSQL gathers them (test_search.py).
     assert literal == "'world':1A 'cafe':2A 'a':4B 'world':5B 'cafe':7C"
 
 
