@@ -242,7 +242,7 @@ def test_operator_soup_never_raises(pieces):
 
 
 def test_tsvector_literal_weighs_fields_and_keeps_them_apart():
-    literal = text.tsvector_literal(["World Café", "a world", "cafés"], "en")
+    literal = text.tsvector_literals(["World Café", "a world", "cafés"], "en").document
     # Title words weigh A, description B, body C; a gap of one position between fields. Each
     # word is written at each of its positions; PostgreSQL gathers them (test_search.py).
     assert literal == "'world':1A 'cafe':2A 'a':4B 'world':5B 'cafe':7C"
@@ -256,7 +256,7 @@ def test_the_title_literal_and_the_lexemes_come_from_the_same_reading():
 
 
 def test_tsvector_literal_places_words_up_to_the_last_position():
-    literal = text.tsvector_literal(["", "", "word " * 20_000], "en")
+    literal = text.tsvector_literals(["", "", "word " * 20_000], "en").document
     # Positions 3 to 16383; PostgreSQL keeps the first 256 of them.
     assert literal.count("'word':") == text.POSITION_MAX - 2
     assert literal.endswith(f"'word':{text.POSITION_MAX}C 'word'")

@@ -50,7 +50,7 @@ def test_the_stem_cache_stays_bounded(monkeypatch):
 @settings(max_examples=200)
 @given(ANY)
 def test_index_words_never_hold_a_quote_or_a_backslash(value):
-    """tsvector_literal quotes words without escaping them: they are letters and digits."""
+    """tsvector_literals quotes words without escaping them: they are letters and digits."""
     for word in text.words(value):
         assert "'" not in word and "\\" not in word and word
 
@@ -71,13 +71,13 @@ def positions_of(literal: str) -> dict[str, list[str]]:
 
 
 def test_tsvector_positions_number_every_word_and_skip_one_between_fields():
-    literal = text.tsvector_literal(["a b a", "c", "a"], "en")
+    literal = text.tsvector_literals(["a b a", "c", "a"], "en").document
     assert positions_of(literal) == {"a": ["1A", "3A", "7C"], "b": ["2A"], "c": ["5B"]}
 
 
 def test_a_word_only_past_the_last_position_is_kept_without_positions():
     many = " ".join(["x"] * text.POSITION_MAX)
-    literal = text.tsvector_literal([many, "late late", "again"], "en")
+    literal = text.tsvector_literals([many, "late late", "again"], "en").document
     positions = positions_of(literal)
     assert len(positions["x"]) == text.POSITIONS_PER_WORD
     assert positions["late"] == positions["again"] == []
@@ -90,7 +90,7 @@ def test_a_word_only_past_the_last_position_is_kept_without_positions():
 def test_every_word_is_placed_where_it_stands(fields):
     """The literal's positions are the words' places, fields apart by one, as
     `text.index_text` reads the same fields."""
-    positions = positions_of(text.tsvector_literal(fields, "en"))
+    positions = positions_of(text.tsvector_literals(fields, "en").document)
     expected: dict[str, list[str]] = {}
     place = 0
     for weight, field in zip("ABC", fields, strict=False):
@@ -111,7 +111,7 @@ def longest_body() -> tuple[list[str], list[str]]:
 
 def test_a_text_too_long_to_write_word_by_word_writes_each_word_once():
     often, body = longest_body()
-    literal = text.tsvector_literal(["The longest", "", " ".join(body)], "en")
+    literal = text.tsvector_literals(["The longest", "", " ".join(body)], "en").document
     # Word by word, its words alone would be over PostgreSQL's 1 MB.
     assert sum(len(word) for word in body[: text.POSITION_MAX - 4]) + 1200 * 60 > (1 << 20)
     assert len(literal) <= text.LITERAL_MAX

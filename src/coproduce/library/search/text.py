@@ -134,13 +134,6 @@ POSITION_MAX = 16383
 POSITIONS_PER_WORD = 256
 
 
-def tsvector_literal(fields: list[str], language: str) -> str:
-    """The fields (title, description, body) as a PostgreSQL tsvector literal, weighted A, B,
-    C, D in that order, with a gap between fields so a phrase never spans two of them (as in
-    FTS5, where a phrase matches within one column)."""
-    return tsvector_literals(fields, language).document
-
-
 @dataclass(frozen=True)
 class Literals:
     document: str  # every field, weighted
@@ -149,7 +142,10 @@ class Literals:
 
 
 def tsvector_literals(fields: list[str], language: str) -> Literals:
-    """`tsvector_literal`, the title's own, and the words they hold, in one reading.
+    """The fields (title, description, body) as PostgreSQL tsvector literals: all of them,
+    weighted A, B, C, D in that order, with a gap between fields so a phrase never spans two
+    of them (as in FTS5, where a phrase matches within one column); the title's alone; and
+    the words they hold, in one reading.
 
     Every word is written where it stands, once per position ("'a':1A 'b':2A 'a':3A"):
     PostgreSQL's tsvector input gathers a word's positions, sorts them and keeps the first
