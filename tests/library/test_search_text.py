@@ -5,7 +5,7 @@ import re
 import sqlite3
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from coproduce.library.search import text
@@ -313,6 +313,50 @@ def test_snippet_passes_over_words_that_only_begin_like_the_query():
     opening = "Community groups could come together. " + "Other words follow here. " * 160
     parts = text.snippet(opening + "They formed a cooperative in the end.", "cooperative")
     assert marked(parts) == ["cooperative"]
+
+
+# Letters that fold, combining accents, underscores, digits, separators that folding uncovers.
+SNIPPET_PIECES = [
+    "ca",
+    "Café",
+    "CAFE",
+    "e\u0301",
+    "\u0301",
+    "_",
+    "½",
+    "jury",
+    "ju",
+    "Éco",
+    "ÉCOS",
+    "Ñu",
+    "nu",
+    "ées",
+    "9",
+    " ",
+    "-",
+    "—",
+    "\n",
+    "participa",
+    "co",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(SNIPPET_PIECES), max_size=30),
+    st.sampled_from(["café", "caf*", "jury", '"world cafe"', "participation co*", "eco", "ñu"]),
+)
+@example([" ", "Éco", " "], "eco")  # only the accent says it may match
+@example([" ", "\u0301", "CAFE"], "café")  # a word after an accent of no word
+@example(["_", "jury"], "jury")
+def test_only_words_that_may_match_are_looked_at_and_none_is_missed(pieces, query):
+    # The snippet keys only the words its regular expression points at; keying every word
+    # must give the same.
+    source = "".join(pieces)
+    matcher = text._Matcher(text.parse(query))
+    spans = [found.span() for found in text.WORD.finditer(source)]
+    every = matcher.keys([source[start:end] for start, end in spans])
+    assert matcher.keys_in(source, spans) == every
 
 
 def test_snippet_of_a_cut_text_never_shows_half_a_word():

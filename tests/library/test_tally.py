@@ -78,3 +78,38 @@ def test_an_empty_library():
     assert found.size == 0 and found.by_title(found.everything(), 0, 5) == []
     assert found.counts_of_all(found.everything()) == {"kind": {}}
     assert found.mask([1]).tolist() == []
+
+
+def spread(size: int, seed: int) -> tally.Tally:
+    """A tally with many values per facet, entries with none, one or several of each."""
+    rng = np.random.default_rng(seed)
+    ids = sorted(rng.choice(10 * size, size, replace=False).tolist())
+    facets = {}
+    for name, count in (("country", 7), ("city", 40), ("issue", 5)):
+        facets[name] = [
+            (f"{name} {value}", rng.choice(ids, rng.integers(0, size), replace=True).tolist())
+            for value in range(count)
+        ]
+    return tally.build(ids, [str(n) for n in ids], facets)
+
+
+def naive_counts(found: tally.Tally, among: np.ndarray) -> dict[str, dict[str, int]]:
+    return {name: found.counts(name, among) for name in found.facets}
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.2, 0.5, 0.8, 0.99, 1.0])
+def test_every_way_of_counting_gives_the_same_counts(share):
+    # A few entries are counted from their rows, most as all less the rest, the others in
+    # one pass over every row: each must agree with counting facet by facet.
+    found = spread(400, seed=int(share * 100))
+    among = np.random.default_rng(7).random(found.size) < share
+    assert found.counts_of_all(among) == naive_counts(found, among)
+
+
+@pytest.mark.parametrize("share", [0.05, 0.5, 0.95])
+def test_the_top_counts_are_the_most_found_values_ties_in_order(share):
+    found = spread(300, seed=3)
+    among = np.random.default_rng(11).random(found.size) < share
+    for name, counts in naive_counts(found, among).items():
+        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:6]
+        assert found.top_counts(among, 6)[name] == dict(best)

@@ -441,11 +441,12 @@ def _clean_choices(chosen: dict | None) -> dict[str, list[str]]:
 
 
 def _facet_counts(tally, found: np.ndarray, picks: dict, allowed: np.ndarray) -> dict:
-    """Entries per facet value: a facet nobody picked counts the whole narrowed match; a
-    facet with picks leaves out its own picks (picking one country still shows the others'
-    counts, as alternatives)."""
+    """Entries per facet value: a facet nobody picked counts the whole narrowed match (its
+    first FACET_VALUES_MAX values); a facet with picks leaves out its own picks (picking
+    one country still shows the others' counts, as alternatives)."""
     counts = {name: {} for name in FACETS}
-    counts.update(tally.counts_of_all(allowed))
+    # The first values only: the others are never listed, and a facet has thousands (cities).
+    counts.update(tally.top_counts(allowed, FACET_VALUES_MAX))
     for name in picks:
         others = [mask for other, mask in picks.items() if other != name]
         counts[name] = tally.counts(name, _all_of(found, others))

@@ -43,6 +43,13 @@ class Tally:
     # Every facet's rows in one array with one code space, to count them all in one pass.
     every: Facet = field(default_factory=lambda: Facet.of(_NONE, _NONE, ()))
     facet_of: tuple[str, ...] = ()  # the facet of each code of `every`
+    # Where each facet's codes begin and end in `every` (its codes are consecutive there).
+    code_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Each code's place among its facet's values in order (to break ties between counts).
+    value_rank: np.ndarray = field(default_factory=lambda: _NONE)
+    # Rows of `every` of the entry at position p: starts[p] to starts[p + 1].
+    starts: np.ndarray = field(default_factory=lambda: _NONE)
+    totals: np.ndarray = field(default_factory=lambda: _NONE)  # entries per code, all of them
     # position_of[id] is the entry's position, -1 for none; empty when the ids are too sparse.
     position_of: np.ndarray = field(default_factory=lambda: _NONE)
 
@@ -98,9 +105,43 @@ class Tally:
     def counts_of_all(self, among: np.ndarray) -> dict[str, dict[str, int]]:
         """`counts` of every facet at once (one pass over all their rows)."""
         found: dict[str, dict[str, int]] = {name: {} for name in self.facets}
-        for code, count in _counted_codes(self.every, among):
-            found[self.facet_of[code]][self.every.values[code]] = count
+        counted = self.counted(among)
+        for code in np.flatnonzero(counted):
+            found[self.facet_of[code]][self.every.values[code]] = int(counted[code])
         return found
+
+    def top_counts(self, among: np.ndarray, most: int) -> dict[str, dict[str, int]]:
+        """For every facet, the `most` values that most entries in `among` have (ties: the
+        first value in order), with their counts; values none of them has are left out."""
+        counted = self.counted(among)
+        found: dict[str, dict[str, int]] = {}
+        for name in self.facets:
+            start, end = self.code_spans[name]
+            codes = start + np.flatnonzero(counted[start:end])
+            if codes.size > most:
+                codes = codes[np.lexsort((self.value_rank[codes], -counted[codes]))[:most]]
+            found[name] = {self.every.values[code]: int(counted[code]) for code in codes}
+        return found
+
+    def counted(self, among: np.ndarray) -> np.ndarray:
+        """How many of the entries in `among` have each value of `every`, by code. A few
+        entries are counted from their own rows; most of the library, as all of it less the
+        few left out (a search that browses or finds a common word); otherwise every row is
+        read once."""
+        chosen = int(np.count_nonzero(among))
+        if chosen * _FEW <= self.size:
+            return self._counted_at(np.flatnonzero(among))
+        if (self.size - chosen) * _FEW <= self.size:
+            return self.totals - self._counted_at(np.flatnonzero(~among))
+        return np.bincount(self.every.codes[among[self.every.rows]], minlength=self.totals.size)
+
+    def _counted_at(self, positions: np.ndarray) -> np.ndarray:
+        first, last = self.starts[positions], self.starts[positions + 1]
+        lengths = last - first
+        # The rows of each position, one after the other: first[i], first[i] + 1, ...
+        rows = np.repeat(first - np.cumsum(lengths) + lengths, lengths)
+        rows += np.arange(rows.size, dtype=rows.dtype)
+        return np.bincount(self.every.codes[rows], minlength=self.totals.size)
 
     def by_title(self, among: np.ndarray, offset: int, limit: int) -> list[int]:
         """The ids of the entries in `among`, in title order, from `offset`, at most `limit`."""
@@ -141,10 +182,24 @@ def build(
     facets = {name: _facet(plain, pairs) for name, pairs in facet_values.items()}
     every, facet_of = _every(facets)
     numbers = {name: np.asarray(values, dtype=np.int64) for name, values in (columns or {}).items()}
-    return Tally(ids_array, title_order, facets, numbers, every, facet_of, plain.position_of)
+    return Tally(
+        ids_array,
+        title_order,
+        facets,
+        numbers,
+        every,
+        facet_of,
+        position_of=plain.position_of,
+        code_spans=_code_spans(facets),
+        value_rank=_value_rank(facets),
+        starts=np.searchsorted(every.rows, np.arange(ids_array.size + 1)),
+        totals=np.bincount(every.codes, minlength=len(every.values)),
+    )
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+# A set of at most 1 / _FEW of the library (or all but that) is counted entry by entry.
+_FEW = 4
 # A table from id to position costs 4 bytes per id up to the largest; past this many per
 # entry (ids left sparse by deletions) the ids are searched instead.
 _SPARSE = 8
@@ -187,6 +242,23 @@ def _every(facets: dict[str, Facet]) -> tuple[Facet, tuple[str, ...]]:
         values += facet.values
         facet_of += [name] * len(facet.values)
     return _sorted_facet(rows, codes, values), tuple(facet_of)
+
+
+def _code_spans(facets: dict[str, Facet]) -> dict[str, tuple[int, int]]:
+    spans, start = {}, 0
+    for name, facet in facets.items():  # in the order `_every` numbers them
+        spans[name] = (start, start + len(facet.values))
+        start += len(facet.values)
+    return spans
+
+
+def _value_rank(facets: dict[str, Facet]) -> np.ndarray:
+    ranks = []
+    for facet in facets.values():
+        rank = np.empty(len(facet.values), dtype=np.int64)
+        rank[sorted(range(len(facet.values)), key=facet.values.__getitem__)] = np.arange(rank.size)
+        ranks.append(rank)
+    return np.concatenate(ranks) if ranks else _NONE
 
 
 def _counted_codes(facet: Facet, among: np.ndarray) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ nor PostgreSQL's query syntax ever sees a character that a person typed as an op
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import itertools
@@ -385,7 +386,7 @@ def snippet(text: str, query: Query | str, length: int = SNIPPET_WORDS) -> list[
         spans.pop()
     if not spans:
         return [(" ".join(text.split()), False)] if text.strip() else []
-    keys = matcher.keys([text[start:end] for start, end in spans])
+    keys = matcher.keys_in(text, spans)
     first = _best_window(keys, max(1, length))
     last = min(len(spans), first + max(1, length)) - 1
     return _parts(text, spans, keys, first, last, cut_before, cut_after)
@@ -453,11 +454,33 @@ class _Matcher:
         # a query token does, or has a letter that folding may change ("Éco" -> "eco").
         starts = "|".join(sorted((re.escape(start) for start in self.starts), key=len))
         self.may_match = re.compile(rf"(?i:{starts})|.*?[^\x00-\x7f]" if starts else "(?!)")
+        # Inside a text, every word `may_match` is true of: a word begins there (no letter
+        # or digit before) as a query token does, or a letter that folding may change.
+        self.maybe_in = re.compile(rf"(?<![^\W_])(?i:{starts})|[^\x00-\x7f]" if starts else "(?!)")
         # The same, searching a whole text for the first word it could be true of.
         word_start = rf"(?<![^\W_])(?<![{_MARKS}])"
         self.may_start = re.compile(
             rf"{word_start}(?:(?i:{starts})|[^\W_]*[^\x00-\x7f])" if starts else "(?!)"
         )
+
+    def keys_in(self, text: str, spans: list[tuple[int, int]]) -> list[int | None]:
+        """`keys` of the words of the text at these spans (WORD's matches, in order). Only
+        the words the regular expression `maybe_in` points at are looked at: a result's
+        hundreds of words cost one search in C rather than a step of Python each."""
+        keys: list[int | None] = [None] * len(spans)
+        if not self.starts:
+            return keys
+        word_starts = [start for start, _end in spans]
+        # Each place found lies in one word (or between words: a letter of "_" or "½").
+        numbers = {
+            bisect.bisect_right(word_starts, found.start()) - 1
+            for found in self.maybe_in.finditer(text)
+        }
+        numbers = sorted(n for n in numbers if n >= 0)
+        found = self.keys([text[spans[n][0] : spans[n][1]] for n in numbers])
+        for number, key in zip(numbers, found, strict=True):
+            keys[number] = key
+        return keys
 
     def keys(self, raw_words: list[str]) -> list[int | None]:
         maybe = self.may_match.match
