@@ -437,3 +437,20 @@ def test_similar_entries_remember_their_words_until_the_library_changes():
     # A new entry is a new library: the words are looked up again, and it is found.
     assert _word_lookups(similar) > 0
     assert similar()[0] == "Wythenshawe tenants' forum"
+
+
+def test_a_facet_lists_its_most_found_values_and_every_picked_one(monkeypatch):
+    # Cities with 3, 2, 2 and 1 entries and room for two: Bolton's tie with Wigan goes to
+    # the first in alphabetical order. A picked city beyond those is listed too, with its
+    # own count.
+    monkeypatch.setattr(engine, "FACET_VALUES_MAX", 2)
+    for city, many in [("Oldham", 1), ("Wigan", 2), ("Bolton", 2), ("Bury", 3), ("Salford", 1)]:
+        for _ in range(many):
+            published(title=f"Commons in {city}", city=city)
+    results = engine.search("commons", sight=EVERYONE)
+    listed = [(value.value, value.count) for value in results.facets["city"]]
+    assert listed == [("Bury", 3), ("Bolton", 2)]
+    picked = engine.search("commons", sight=EVERYONE, chosen={"city": ["Salford"]})
+    listed = [(value.value, value.count, value.chosen) for value in picked.facets["city"]]
+    assert listed == [("Bury", 3, False), ("Bolton", 2, False), ("Salford", 1, True)]
+    assert picked.total == 1

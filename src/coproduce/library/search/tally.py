@@ -102,17 +102,9 @@ class Tally:
         are left out)."""
         return _counted(self.facets[name], among)
 
-    def counts_of_all(self, among: np.ndarray) -> dict[str, dict[str, int]]:
-        """`counts` of every facet at once (one pass over all their rows)."""
-        found: dict[str, dict[str, int]] = {name: {} for name in self.facets}
-        counted = self.counted(among)
-        for code in np.flatnonzero(counted):
-            found[self.facet_of[code]][self.every.values[code]] = int(counted[code])
-        return found
-
     def top_counts(self, among: np.ndarray, most: int) -> dict[str, dict[str, int]]:
-        """For every facet, the `most` values that most entries in `among` have (ties: the
-        first value in order), with their counts; values none of them has are left out."""
+        """`counts` of every facet at once, each facet's `most` values that most entries in
+        `among` have (ties: the first value in order)."""
         counted = self.counted(among)
         found: dict[str, dict[str, int]] = {}
         for name in self.facets:

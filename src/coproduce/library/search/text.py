@@ -471,7 +471,8 @@ class _Matcher:
         if not self.starts:
             return keys
         word_starts = [start for start, _end in spans]
-        # Each place found lies in one word (or between words: a letter of "_" or "½").
+        # Each place found is in a word, or after one ("½" or "—" between words, which
+        # `keys` then passes over).
         numbers = {
             bisect.bisect_right(word_starts, found.start()) - 1
             for found in self.maybe_in.finditer(text)
