@@ -172,7 +172,7 @@ def build(
     title_order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
     plain = Tally(ids_array, title_order, {}, {}, position_of=_position_of(ids_array))
     facets = {name: _facet(plain, pairs) for name, pairs in facet_values.items()}
-    every, facet_of = _every(facets)
+    every, facet_of, code_spans = _every(facets)
     numbers = {name: np.asarray(values, dtype=np.int64) for name, values in (columns or {}).items()}
     return Tally(
         ids_array,
@@ -182,7 +182,7 @@ def build(
         every,
         facet_of,
         position_of=plain.position_of,
-        code_spans=_code_spans(facets),
+        code_spans=code_spans,
         value_rank=_value_rank(facets),
         starts=np.searchsorted(every.rows, np.arange(ids_array.size + 1)),
         totals=np.bincount(every.codes, minlength=len(every.values)),
@@ -226,22 +226,17 @@ def _sorted_facet(rows: list, codes: list, values: list) -> Facet:
     return Facet.of(rows_array[order], codes_array[order], values)
 
 
-def _every(facets: dict[str, Facet]) -> tuple[Facet, tuple[str, ...]]:
-    rows, codes, values, facet_of = [], [], [], []
+def _every(facets: dict[str, Facet]) -> tuple[Facet, tuple[str, ...], dict]:
+    """Every facet's rows under one code space, each code's facet, and each facet's span of
+    codes."""
+    rows, codes, values, facet_of, spans = [], [], [], [], {}
     for name, facet in facets.items():
         rows.append(facet.rows)
         codes.append(facet.codes + len(values))
+        spans[name] = (len(values), len(values) + len(facet.values))
         values += facet.values
         facet_of += [name] * len(facet.values)
-    return _sorted_facet(rows, codes, values), tuple(facet_of)
-
-
-def _code_spans(facets: dict[str, Facet]) -> dict[str, tuple[int, int]]:
-    spans, start = {}, 0
-    for name, facet in facets.items():  # in the order `_every` numbers them
-        spans[name] = (start, start + len(facet.values))
-        start += len(facet.values)
-    return spans
+    return _sorted_facet(rows, codes, values), tuple(facet_of), spans
 
 
 def _value_rank(facets: dict[str, Facet]) -> np.ndarray:
