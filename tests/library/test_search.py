@@ -110,6 +110,20 @@ def test_prefix_and_exclusion():
     assert titles("-jury") == []
 
 
+def test_a_prefix_finds_the_words_it_begins_and_its_own_stem_but_no_other_word():
+    published(title="Running a citizens' jury", description="Steps.")
+    published(title="She runs the assembly", description="Steps.")
+    published(title="Runway noise panel", description="Steps.")
+    # "runs" is indexed as "run", the stem of "running": a whole word, not a prefix, so
+    # "runway" (which "running" does not begin) stays out.
+    assert sorted(titles("running*")) == ["Running a citizens' jury", "She runs the assembly"]
+    assert sorted(titles("run*")) == [
+        "Running a citizens' jury",
+        "Runway noise panel",
+        "She runs the assembly",
+    ]
+
+
 def test_place_issues_and_topics_are_searchable():
     published(title="Neighbourhood pacts", city="Bologna", issues=["planning_development"])
     assert titles("bologna") == ["Neighbourhood pacts"]

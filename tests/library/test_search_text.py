@@ -125,8 +125,11 @@ def test_tsquery_rendering_quotes_every_lexeme_and_offers_both_stems():
     )
 
 
-def test_a_prefix_also_matches_as_stemmed():
-    assert text.to_fts5("participation*") == '("participation"* OR "particip"*)'
+def test_a_prefix_also_matches_its_stems_as_whole_words():
+    assert text.to_fts5("participation*") == '("participation"* OR "particip")'
+    assert text.to_tsquery("running*") == "(('running':*) | ('run'))"
+    # A stem the prefix already covers is not asked twice.
+    assert text.to_fts5("particip*") == '("particip"*)'
 
 
 def fts5_accepts(expression: str) -> bool:

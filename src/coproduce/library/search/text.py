@@ -224,12 +224,24 @@ class Term:
     exclude: bool = False
 
     def alternatives(self) -> list[tuple[str, ...]]:
-        """The token sequences that satisfy the term: English and Spanish stems, or the prefix
-        as typed and as stemmed (so "participation*" still finds "participation")."""
+        """The token sequences that satisfy the term: English and Spanish stems; for a
+        prefix, the prefix as typed, which any word beginning so satisfies (and the whole
+        words of `stems_of_prefix`)."""
         if self.prefix:
-            word = self.words[0]
-            return _unique([(word,), (stem([word], "en")[0],), (stem([word], "es")[0],)])
+            return [(self.words[0],)]
         return _unique([tuple(stem(self.words, "en")), tuple(stem(self.words, "es"))])
+
+    def stems_of_prefix(self) -> list[str]:
+        """A prefix's own English and Spanish stems, each matched as a whole word, where the
+        prefix does not already cover it: "participation*" still finds "participation"
+        (indexed as "particip"), and "petas*" the Spanish "petas" (indexed as "pet"). Whole
+        words, not prefixes: "peta*" must not find every word beginning "pet", which was
+        twice as many entries to list and words it does not begin."""
+        if not self.prefix:
+            return []
+        word = self.words[0]
+        stems = _unique([*stem([word], "en"), *stem([word], "es")])
+        return [token for token in stems if not token.startswith(word)]
 
 
 @dataclass(frozen=True)
@@ -310,6 +322,7 @@ def to_fts5(query: Query | str) -> str | None:
 def _fts5_term(term: Term) -> str:
     star = "*" if term.prefix else ""
     options = [_fts5_quote(" ".join(tokens)) + star for tokens in term.alternatives()]
+    options += [_fts5_quote(token) for token in term.stems_of_prefix()]
     return f"({' OR '.join(options)})"
 
 
@@ -351,6 +364,7 @@ def _ts_term(term: Term) -> str:
         "(" + " <-> ".join(ts_quote(token) + star for token in tokens) + ")"
         for tokens in term.alternatives()
     ]
+    options += [f"({ts_quote(token)})" for token in term.stems_of_prefix()]
     return f"({' | '.join(options)})"
 
 
@@ -379,7 +393,7 @@ def snippet(text: str, query: Query | str, length: int = SNIPPET_WORDS) -> list[
     matched words are flagged True. The text is shown as written; matching is by folded stem
     ("cafés" lights up for "café")."""
     query = parse(query) if isinstance(query, str) else query
-    matcher = _Matcher(query)
+    matcher = _matcher(query)
     text, cut_before, cut_after = _near_first_match(str(text or ""), matcher, length)
     spans = [match.span() for match in WORD.finditer(text)]
     if cut_after and spans:  # the last word may be cut in two
@@ -433,6 +447,11 @@ def _first_match(text: str, matcher: _Matcher) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)  # a page of results takes its snippets for one query
+def _matcher(query: Query) -> _Matcher:
+    return _Matcher(query)
+
+
 class _Matcher:
     """Which positive query term each word of a text satisfies (None: none), by folded word
     or by its English or Spanish stem. Each different word is stemmed once."""
@@ -447,6 +466,8 @@ class _Matcher:
                 else:
                     for token in tokens:
                         self.exact.setdefault(token, number)
+            for token in term.stems_of_prefix():
+                self.exact.setdefault(token, number)
         # Stemming only cuts endings, so a word can match only if it begins as a query token
         # does: the other words of a text are skipped without stemming them.
         self.starts = {token[:2] for token in self.exact} | {p[:2] for p, _ in self.prefixes}
