@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import JSONField
 from factories import CoalitionFactory, PersonFactory
 
 from coproduce.library import bulk, imports, services
@@ -319,3 +321,41 @@ def test_an_import_holds_the_collector_off_and_gives_it_back(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+SAVED_VALUES = [
+    None,
+    "",
+    "plain words",
+    "two\nlines\tand a tab",
+    "A\x00 title\x1b[2J with \u202eturned\u202c text",
+    "Cafe\u0301 in NFD",
+    7,
+    True,
+    [],
+    ["Oldham", "Wigan"],
+    {"id": "1", "name": "Café"},
+]
+
+
+@pytest.mark.parametrize("model", [Entry, Revision, Facet])
+def test_each_field_is_written_as_django_would_save_it(model):
+    # The import prepares values itself (imports._saver), skipping Django's steps where they
+    # give the value back unchanged: what it writes must be what saving would write.
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    for field in fields:
+        write = imports._saver(field, connection)
+        for value in SAVED_VALUES:
+            try:
+                expected = field.get_db_prep_save(value, connection)
+            except (TypeError, ValueError, ValidationError):
+                continue  # a value this field never holds
+            assert _meaning(field, write(value)) == _meaning(field, expected), (field.name, value)
+
+
+def _meaning(field, written):
+    """A JSON field's value as its data: the import writes JSON text (which COPY and SQLite
+    take), where saving gives PostgreSQL's driver an adapter holding the data."""
+    if isinstance(field, JSONField) and written is not None:
+        return json.loads(written) if isinstance(written, str) else written.obj
+    return written

@@ -27,6 +27,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from coproduce.core.fields import CleanCharField, CleanTextField
+
 from . import bulk, facets, notes, participedia, services
 from .models import BODY_MAX, Entry, Revision, Status
 from .search import common, index, text
@@ -316,6 +318,11 @@ def _saver(field, database):
     adapted to the database), skipping the work where it gives the value back unchanged, and
     doing it once for the one timestamp every row of an import shares."""
     save = field.get_db_prep_save
+    if type(field) in (CleanCharField, CleanTextField):
+        # What saving gives back for a str is the cleaned str (core/fields.py), without the
+        # steps of Django's preparation in between: millions of title and text values.
+        clean = field._clean
+        return lambda value: clean(value) if type(value) is str else save(value, database)
     kind = _AS_IS.get(type(field))
     if kind is not None:
         return lambda value: (
