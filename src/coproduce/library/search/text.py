@@ -235,8 +235,8 @@ class Term:
         """A prefix's own English and Spanish stems, each matched as a whole word, where the
         prefix does not already cover it: "participation*" still finds "participation"
         (indexed as "particip"), and "petas*" the Spanish "petas" (indexed as "pet"). Whole
-        words, not prefixes: "peta*" must not find every word beginning "pet", which was
-        twice as many entries to list and words it does not begin."""
+        words, not prefixes: "peta*" must not find every word beginning "pet" (words it
+        does not begin, and more of them for the index to list)."""
         if not self.prefix:
             return []
         word = self.words[0]
