@@ -89,6 +89,8 @@ def test_search_marks_matched_words_and_counts():
     html = client_for().get(reverse("library:search"), {"q": "café"}).content.decode()
     assert "2 entries match “café”." in html
     assert "Tip:" in html and "particip*" in html
+    # Kept on one line: at phone width "(-" and "online)" were split over two.
+    assert '(<span class="nobreak">-online</span>)' in html
 
 
 def test_narrowing_by_two_facets_with_links_that_add_and_remove(django_assert_max_num_queries):
