@@ -362,6 +362,31 @@ def test_only_words_that_may_match_are_looked_at_and_none_is_missed(pieces, quer
     assert matcher.keys_in(source, spans) == every
 
 
+# Inflected English and Spanish words whose stems change or add a last letter.
+INFLECTED = [
+    *("happy", "happiness", "happily", "hoping", "hope", "hopped", "hop", "agreed", "agree"),
+    *("communities", "community", "participation", "participating", "participants", "cry"),
+    *("cries", "running", "runs", "ciudades", "ciudad", "cooperativas", "cooperativa", "Café"),
+    *("políticas", "política", "niños", "niñas", "estaciones", "skies", "sky", "news"),
+]
+
+
+@pytest.mark.parametrize("asked", INFLECTED)
+def test_a_word_that_matches_by_its_stem_is_never_passed_over(asked):
+    # A word is skipped unless it begins as a query token may (`_start`); stemming it and
+    # comparing, with nothing skipped, must find the same words. The word asked for, and
+    # each of its beginnings as a prefix.
+    for query in [asked, *(text.fold(asked)[:cut] + "*" for cut in range(1, len(asked)))]:
+        matcher = text._Matcher(text.parse(query))
+
+        def unfiltered(raw, matcher=matcher):
+            parts = list(text._folded_parts(raw))
+            return matcher._key([*parts, *text.stem(parts, "en"), *text.stem(parts, "es")])
+
+        expected = [unfiltered(raw) for raw in INFLECTED]
+        assert matcher.keys(INFLECTED) == expected, query
+
+
 def test_snippet_of_a_cut_text_never_shows_half_a_word():
     source = "jury " + "abcdefghij " * 1000
     parts = text.snippet(source, "jury", length=600)

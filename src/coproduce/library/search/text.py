@@ -321,12 +321,12 @@ def to_fts5(query: Query | str) -> str | None:
 
 def _fts5_term(term: Term) -> str:
     star = "*" if term.prefix else ""
-    options = [_fts5_quote(" ".join(tokens)) + star for tokens in term.alternatives()]
-    options += [_fts5_quote(token) for token in term.stems_of_prefix()]
+    options = [fts5_quote(" ".join(tokens)) + star for tokens in term.alternatives()]
+    options += [fts5_quote(token) for token in term.stems_of_prefix()]
     return f"({' OR '.join(options)})"
 
 
-def _fts5_quote(text: str) -> str:
+def fts5_quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
@@ -468,9 +468,11 @@ class _Matcher:
                         self.exact.setdefault(token, number)
             for token in term.stems_of_prefix():
                 self.exact.setdefault(token, number)
-        # Stemming only cuts endings, so a word can match only if it begins as a query token
-        # does: the other words of a text are skipped without stemming them.
-        self.starts = {token[:2] for token in self.exact} | {p[:2] for p, _ in self.prefixes}
+        # A word can match only if it begins as a query token does (`_start`): the other
+        # words of a text are skipped without stemming them.
+        self.starts = {_start(token) for token in self.exact}
+        self.starts |= {_start(prefix) for prefix, _number in self.prefixes}
+        self.start_lengths = sorted({len(start) for start in self.starts})
         # In one regular expression (run in C for every word of a result's text): begins as
         # a query token does, or has a letter that folding may change ("Éco" -> "eco").
         starts = "|".join(sorted((re.escape(start) for start in self.starts), key=len))
@@ -510,7 +512,7 @@ class _Matcher:
         folded = {
             raw: parts
             for raw, parts in folded.items()
-            if any(part[:2] in self.starts or part[:1] in self.starts for part in parts)
+            if any(part[:n] in self.starts for part in parts for n in self.start_lengths)
         }
         every = list({part for parts in folded.values() for part in parts})
         # One call per language for all the different words (PyStemmer loops in C).
@@ -530,6 +532,16 @@ class _Matcher:
                 if candidate.startswith(prefix):
                     return number
         return None
+
+
+def _start(token: str) -> str:
+    """What a word's folded form begins with if the word can match this query token, as
+    itself, by one of its stems or (a prefix) by beginning so. Stemming cuts a word's ending
+    and changes at most the last letter of what is left ("happy" -> "happi", "hoping" ->
+    "hope"), so a stem's letters but its last begin the word; at least two letters are kept,
+    as a one-letter start would let most words through. (A few English words are stemmed
+    otherwise, "dying" -> "die": those are not marked, and are found all the same.)"""
+    return token[: max(2, len(token) - 1)]
 
 
 def _best_window(keys: list, length: int) -> int:
