@@ -68,14 +68,19 @@ def main() -> None:
 
 
 def _choose_common_words() -> None:
-    """What the worker's sweep does after an import (PostgreSQL only; search/common.py)."""
-    from coproduce.library.search import common
+    """What the worker's sweep does after an import: choose the common words (PostgreSQL
+    only; search/common.py), then keep the common prefixes' entries (search/prefixes.py)."""
+    from coproduce.library.search import common, prefixes
 
     started = time.perf_counter()
     count = common.refresh()
     if count is not None:
         seconds = time.perf_counter() - started
         print(f"Common words chosen and their entries kept: {count} words in {seconds:.1f} s")
+    started = time.perf_counter()
+    count = prefixes.rebuild()
+    seconds = time.perf_counter() - started
+    print(f"Common prefixes' entries kept: {count} prefixes in {seconds:.1f} s")
 
 
 def _database(keep: bool) -> str:

@@ -24,6 +24,7 @@ SQLite: nothing here (FTS5 lists even a common word's entries quickly).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
@@ -73,16 +74,8 @@ def matching(query: text.Query, number: int | None) -> np.ndarray | None:
     known = words(number) if terms else frozenset()
     if not terms or not all(known.intersection(options) for options in terms):
         return None
-    wanted = sorted({word for options in terms for word in options if word in known})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT lexeme, chunk, bits FROM library_common WHERE lexeme = ANY(%s)", [wanted]
-        )
-        rows = cursor.fetchall()
-    chunks = defaultdict(list)
-    for lexeme, chunk, packed in rows:
-        chunks[lexeme].append((chunk, bytes(packed)))
-    if len(chunks) < len(wanted):  # no longer common since: the index answers
+    chunks = _chunks({word for options in terms for word in options if word in known})
+    if chunks is None:
         return None
     rare = _rare_ids([[word for word in options if word not in known] for options in terms])
     found = [
@@ -90,6 +83,29 @@ def matching(query: text.Query, number: int | None) -> np.ndarray | None:
         for options, others in zip(terms, rare, strict=True)
     ]
     return bits.ids_of(bits.all_of(found))
+
+
+def having_any(lexemes: list[str], number: int | None) -> np.ndarray | None:
+    """The ids of the entries with any of these processed words, when each is common; None
+    when the index must answer."""
+    if not enabled() or not lexemes or not words(number).issuperset(lexemes):
+        return None
+    chunks = _chunks(set(lexemes))
+    return None if chunks is None else bits.ids_of(bits.any_of(itertools.chain(*chunks.values())))
+
+
+def _chunks(wanted: set[str]) -> dict[str, list[tuple[int, bytes]]] | None:
+    """Each common word's chunks; None when one of them is no longer common."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme, chunk, bits FROM library_common WHERE lexeme = ANY(%s)",
+            [sorted(wanted)],
+        )
+        rows = cursor.fetchall()
+    chunks = defaultdict(list)
+    for lexeme, chunk, packed in rows:
+        chunks[lexeme].append((chunk, bytes(packed)))
+    return chunks if len(chunks) == len(wanted) else None  # fewer: the index answers
 
 
 def _rare_ids(terms: list[list[str]]) -> list[dict[int, bytes]]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 import numpy as np
@@ -35,7 +35,7 @@ from .. import generation
 from ..facets import FACETS
 from ..models import Entry
 from ..rules import Sight
-from . import common, text
+from . import common, prefixes, text
 from . import tally as tallying
 
 # Column weights: a word in the title counts ten times one in the body, in the description four.
@@ -328,12 +328,28 @@ def _matching(tally: tallying.Tally, number: int | None, match: _Match) -> np.nd
     key = (connection.alias, number, match.expression)
     found = _searched.get(key, tally) if number is not None else None
     if found is None:
-        # A search whose words are all common is answered from their bitmaps (common.py).
-        ids = common.matching(match.query, number)
-        found = tally.positions(_ids(match) if ids is None else ids).astype(np.int32)
+        found = tally.positions(_matching_ids(match, number)).astype(np.int32)
         if number is not None:
             _searched.put(key, tally, found)
     return found
+
+
+def _matching_ids(match: _Match, number: int | None) -> np.ndarray:
+    """The ids of the entries matching: a common prefix's from its bitmap (prefixes.py), the
+    rest of the query from the index; a search whose words are all common from their bitmaps
+    (common.py); any other from the index."""
+    kept = prefixes.matching(match.query, number)
+    if kept is None:
+        ids = common.matching(match.query, number)
+        return _ids(match) if ids is None else ids
+    ids, rest = kept
+    if rest:  # other terms, perhaps exclusions: asked as a query of their own
+        return np.intersect1d(ids, _matching_ids(_Match.of(rest), number), assume_unique=True)
+    if rest.excluded:  # only exclusions: the entries with any of them are taken out
+        unwanted = tuple(replace(term, exclude=False) for term in rest.excluded)
+        found = _ids(_Match.of(text.Query(unwanted, any_of=True)))
+        return np.setdiff1d(ids, found, assume_unique=True)
+    return ids
 
 
 def _ids(match: _Match, most: int = -1) -> np.ndarray:

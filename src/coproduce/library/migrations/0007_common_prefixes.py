@@ -1,0 +1,56 @@
+"""The entries of the library's common prefixes, as the worker keeps them for one generation of
+the library (search/prefixes.py): listing the 90,000 entries of a prefix such as "peta*" costs
+either index tens of milliseconds, a kept bitmap under one. On SQLite, a view of the index's
+words with their entry counts (fts5vocab), from which the worker picks the prefixes."""
+
+from django.db import migrations
+
+TABLES = """CREATE TABLE library_prefix (
+        prefix text NOT NULL,
+        chunk integer NOT NULL CHECK (chunk >= 0),
+        bits {binary} NOT NULL,
+        PRIMARY KEY (prefix, chunk))
+"""
+# One row: the generation the bitmaps were built for (none yet: NULL), and when (seconds).
+STATE = [
+    """CREATE TABLE library_prefix_state (
+        id integer PRIMARY KEY CHECK (id = 1),
+        generation bigint,
+        prefixes integer NOT NULL DEFAULT 0,
+        built_at double precision)""",
+    "INSERT INTO library_prefix_state (id) VALUES (1)",
+]
+STATEMENTS = {
+    "sqlite": [
+        TABLES.format(binary="blob"),
+        *STATE,
+        "CREATE VIRTUAL TABLE library_search_vocab USING fts5vocab(library_search, row)",
+    ],
+    "postgresql": [
+        TABLES.format(binary="bytea"),
+        # Bitmaps hardly compress: kept out of line as they are (as library_common's).
+        "ALTER TABLE library_prefix ALTER COLUMN bits SET STORAGE EXTERNAL",
+        *STATE,
+    ],
+}
+UNDO = [
+    "DROP TABLE IF EXISTS library_search_vocab",
+    "DROP TABLE IF EXISTS library_prefix_state",
+    "DROP TABLE IF EXISTS library_prefix",
+]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("library", "0006_facet_entry_index_once")]
+
+    operations = [
+        migrations.RunPython(_run(STATEMENTS), _run({"sqlite": UNDO, "postgresql": UNDO[1:]}))
+    ]

@@ -1,0 +1,166 @@
+"""The bitmaps of the library's common prefixes (search/prefixes.py): built by the worker for
+one generation of the library, they answer a prefix exactly as the full-text index does, and
+are left unused as soon as the library changes, until the next build. On SQLite and on
+PostgreSQL alike. The thresholds are lowered so that a dozen entries have common prefixes."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from coproduce.library import generation, services
+from coproduce.library.rules import sight
+from coproduce.library.search import common, engine, prefixes, text
+
+EVERYONE = sight(AnonymousUser())
+
+
+@pytest.fixture
+def low(monkeypatch):
+    """Common: in 40 % of the entries and in two at least."""
+    monkeypatch.setattr(common, "COMMON_SHARE", 0.4)
+    monkeypatch.setattr(common, "COMMON_MIN", 2)
+
+
+def entry(title, body):
+    made = services.create_entry({"kind": "case", "title": title, "body": body})
+    return services.moderate(made, publish=True)
+
+
+BODIES = [
+    "river garden budget",
+    "riverside gardening roadabout",
+    "rivers and communities",
+    "the river meets the road",
+    "garden budget community roadable",
+    "rivet works jury",
+    "communities of the road",
+    "road budget roadable",
+    "market square",
+    "riverbank garden",
+]
+
+
+@pytest.fixture
+def library(db, low):
+    return [entry(f"Case {n}", body) for n, body in enumerate(BODIES)]
+
+
+def index_ids(query: str) -> list[int]:
+    """What the full-text index alone answers."""
+    return sorted(engine._ids(engine._Match.of(text.parse(query))).tolist())
+
+
+def answered(query: str) -> list[int]:
+    """What the search answers, bitmaps and all (they must be used: the query has one)."""
+    parsed = text.parse(query)
+    number = generation.current()
+    assert prefixes.matching(parsed, number) is not None, query
+    return sorted(engine._matching_ids(engine._Match.of(parsed), number).tolist())
+
+
+def test_candidates_are_prefixes_whose_words_add_up_to_the_threshold():
+    vocabulary = [("river", 3), ("rivet", 2), ("road", 1), ("market", 9)]
+    found = prefixes.candidates(vocabulary, 5)
+    assert found == ["m", "ma", "mar", "mark", "marke", "market", "r", "ri", "riv", "rive"]
+
+
+def test_nothing_is_used_until_the_worker_builds_then_prefixes_come_from_the_bitmaps(library):
+    number = generation.current()
+    assert prefixes.matching(text.parse("riv*"), number) is None  # not built yet
+    assert prefixes.rebuild() > 0
+    assert answered("riv*") == index_ids("riv*")
+    assert len(index_ids("riv*")) == 6
+    with CaptureQueriesContext(connection) as asked:
+        assert engine.search("rive*", sight=EVERYONE).total == 6  # "rivet" too
+    sql = [query["sql"] for query in asked.captured_queries]
+    assert any("library_prefix" in one for one in sql)
+    listed = [one for one in sql if "group_concat" in one or "library_matching" in one]
+    assert not [one for one in listed if "rive" in one]  # the index never listed it
+    assert prefixes.matching(text.parse("jur*"), number) is None  # in one entry: not kept
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "riv*",
+        "riv* garden",
+        "riv* gard*",
+        "riv* -budget",
+        "riv* -gard*",
+        "r* road",
+        '"river garden" riv*',
+        "gard* jury",
+    ],
+)
+def test_a_prefix_with_other_terms_finds_what_the_index_finds(library, query):
+    prefixes.rebuild()
+    assert answered(query) == index_ids(query)
+
+
+def test_a_prefix_still_finds_its_own_stems_from_the_bitmaps(library, monkeypatch):
+    # "roada" is stemmed "road" in Spanish, a word "roada" does not begin: entries with the
+    # word "road" are found as well as those with "roadable" (Term.stems_of_prefix), from the
+    # bitmaps as from the index. On PostgreSQL "road" is then a common word, from its bitmap.
+    monkeypatch.setattr(common, "COMMON_SHARE", 0.25)  # in 3 of the 10 entries
+    common.refresh()
+    prefixes.rebuild()
+    assert text.parse("roada*").terms[0].stems_of_prefix() == ["road"]
+    found = answered("roada*")
+    assert found == index_ids("roada*")
+    titles = {entry.pk: entry.title for entry in library}
+    assert [titles[pk] for pk in found] == ["Case 1", "Case 3", "Case 4", "Case 6", "Case 7"]
+    if connection.vendor == "postgresql":
+        assert "road" in common.words(generation.current())
+
+
+def test_a_change_leaves_the_bitmaps_unused_until_the_next_build(library):
+    prefixes.rebuild()
+    new = entry("Riverbank walk", "a new riverine path")
+    assert prefixes.matching(text.parse("riv*"), generation.current()) is None
+    assert new.pk in index_ids("riv*")
+    assert engine.search("riv*", sight=EVERYONE).total == 7
+    now = timezone.now()
+    assert prefixes.rebuild_when_due(now) is False  # built a moment ago: the worker waits
+    later = now + timedelta(seconds=prefixes.REBUILD_PAUSE + 1)
+    assert prefixes.rebuild_when_due(later) is True
+    assert new.pk in answered("riv*")
+    assert prefixes.rebuild_when_due(later) is False  # nothing changed since
+
+
+def test_a_build_for_a_generation_that_moved_on_is_never_read(library, monkeypatch):
+    # Built while an entry changed: the bitmaps carry the number read before building.
+    before = generation.current()
+    entry("Rivulet", "river mouth")
+    monkeypatch.setattr(generation, "current", lambda: before)
+    prefixes.rebuild()
+    monkeypatch.undo()
+    assert prefixes.matching(text.parse("riv*"), generation.current()) is None
+    assert prefixes.matching(text.parse("riv*"), before) is not None
+
+
+def test_a_small_library_keeps_no_prefixes(db):
+    for n, body in enumerate(BODIES):
+        entry(f"Case {n}", body)
+    assert prefixes.rebuild() == 0  # 10 entries, far from the 2,000 a common prefix needs
+    assert prefixes.matching(text.parse("riv*"), generation.current()) is None
+    assert engine.search("riv*", sight=EVERYONE).total == 6
+
+
+def test_two_workers_never_build_at_once(library):
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
+        assert prefixes.rebuild() > 0
+        return
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:  # another worker, building
+            cursor.execute("SELECT pg_advisory_lock(%s)", [prefixes._BUILD_LOCK])
+        assert prefixes.rebuild() is None
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [prefixes._BUILD_LOCK])
+        assert prefixes.rebuild() > 0
+    finally:
+        other.close()
