@@ -69,8 +69,9 @@ def main() -> None:
 
 def _choose_common_words() -> None:
     """What the worker's sweep does after an import: choose the common words (PostgreSQL
-    only; search/common.py), then keep the common prefixes' entries (search/prefixes.py)."""
-    from coproduce.library.search import common, prefixes
+    only; search/common.py), then keep the common prefixes' entries, and on SQLite the
+    common words' (search/snapshot.py)."""
+    from coproduce.library.search import common, snapshot
 
     started = time.perf_counter()
     count = common.refresh()
@@ -78,9 +79,9 @@ def _choose_common_words() -> None:
         seconds = time.perf_counter() - started
         print(f"Common words chosen and their entries kept: {count} words in {seconds:.1f} s")
     started = time.perf_counter()
-    count = prefixes.rebuild()
+    count = snapshot.rebuild()
     seconds = time.perf_counter() - started
-    print(f"Common prefixes' entries kept: {count} prefixes in {seconds:.1f} s")
+    print(f"Common words' and prefixes' entries kept for now: {count} in {seconds:.1f} s")
 
 
 def _database(keep: bool) -> str:

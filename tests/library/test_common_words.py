@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from coproduce.library import services
+from coproduce.library import generation, services
 from coproduce.library.imports import import_participedia
 from coproduce.library.participedia import CASE_COLUMNS
 from coproduce.library.rules import sight
@@ -56,10 +56,11 @@ def test_rewriting_clears_the_touched_then_sets_those_having_the_word():
     assert bits.ids_of(bits.any_of([(0, fresh)])).tolist() == [4]
 
 
-def test_only_plain_words_can_be_answered_from_bitmaps():
-    assert text.word_alternatives(text.parse("tables rounds")) == [["tabl"], ["round", "rounds"]]
-    for query in ('"world cafe"', "partic*", "cafe -jury"):
-        assert text.word_alternatives(text.parse(query)) is None
+def test_only_single_words_can_be_answered_from_bitmaps():
+    found = [text.single_words(term) for term in text.parse("tables rounds").terms]
+    assert found == [["tabl"], ["round", "rounds"]]
+    for query in ('"world cafe"', "partic*", "world-cafe"):
+        assert text.single_words(text.parse(query).terms[0]) == []
 
 
 # -- on the database ------------------------------------------------------------------------
@@ -132,8 +133,11 @@ def index_ids(query: str) -> list[int]:
 
 
 def bitmap_ids(query: str) -> list[int] | None:
+    """The bitmaps' answer to a query of common words only (None: they did not answer)."""
     found = common.matching(text.parse(query), None)
-    return None if found is None else sorted(found.tolist())
+    if found is None or found[1]:  # a term left for the index: not the bitmaps' alone
+        return None
+    return sorted(found[0].tolist())
 
 
 QUERIES = ["river", "garden", "budget", "river garden", "garden budget", "rivers", "gardens"]
@@ -152,6 +156,15 @@ def test_refresh_chooses_the_common_words_and_search_uses_them(library):
     assert common.refresh() == (3 if postgresql() else None)  # river, garden, budget
     assert_answers_hold_the_index()
     assert bitmap_ids("river tables") is None  # "tables" is rare: the index answers
+    # Exclusions are left for the index, as a query of their own.
+    kept = common.matching(text.parse("river -tables"), None)
+    assert (kept is not None) is postgresql()
+    if kept is not None:
+        assert [term.words for term in kept[1].terms] == [("tables",)]
+    number = generation.current()
+    for query in ("river tables", "river -jury", "river garden -tables", "river -garden"):
+        found = engine._matching_ids(engine._Match.of(text.parse(query)), number)
+        assert sorted(found.tolist()) == index_ids(query), query
     assert bitmap_ids('"river garden"') is None  # a phrase: the index answers
     assert len(index_ids("garden budget")) == 4
     with CaptureQueriesContext(connection) as asked:

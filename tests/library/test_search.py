@@ -43,6 +43,18 @@ def test_title_outranks_description_outranks_body():
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 
+def test_one_of_the_words_in_the_title_comes_before_all_of_them_in_the_text_only():
+    # The title group holds the entries with any of the words in their title (that have
+    # them all somewhere), however often the others repeat the words in their text.
+    published(title="Budget notes", body="A plain account. " * 40 + "The garden was planned.")
+    for n in range(3):
+        published(title=f"Minutes {n}", body="The garden budget, the garden budget. " * 20)
+    published(title="Garden budget", body="A plain account.")
+    found = titles("garden budget")
+    assert found[:2] == ["Garden budget", "Budget notes"]  # both words, then one
+    assert sorted(found[2:]) == ["Minutes 0", "Minutes 1", "Minutes 2"]
+
+
 def test_titles_the_reader_may_not_get_never_push_the_others_out_of_the_title_group(
     monkeypatch,
 ):
@@ -229,10 +241,12 @@ def test_a_search_runs_a_bounded_number_of_queries(spread, django_assert_max_num
     picks = {"country": ["Spain"], "mode": ["online", "both"], "issue": ["governance"]}
     engine.search("", sight=EVERYONE)  # the library read into memory once
     # The library's generation, the public coalitions, the matching ids, those with the words
-    # in their title, their scores, the entries on the page: never more with more picks.
-    with django_assert_max_num_queries(6):
+    # in their title, their scores, the entries on the page: never more with more picks. On
+    # SQLite, a word is looked up among the bitmaps the worker keeps (their state's row).
+    most = 7 if connection.vendor == "sqlite" else 6
+    with django_assert_max_num_queries(most):
         engine.search("commons", sight=EVERYONE, chosen=picks)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(most):
         engine.search("commons", sight=EVERYONE)
     with django_assert_max_num_queries(3):
         engine.search("", sight=EVERYONE, chosen=picks)

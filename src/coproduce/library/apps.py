@@ -16,13 +16,13 @@ class LibraryConfig(AppConfig):
 
 def _register_sweep() -> None:
     """The worker chooses the library's common words again after it grew (search/common.py),
-    then builds the common prefixes' bitmaps again after a change (search/prefixes.py)."""
+    then builds the common prefixes' bitmaps again after a change (search/snapshot.py)."""
     from coproduce.jobs.sweep import register_sweep_step
 
-    from .search import common, prefixes
+    from .search import common, snapshot
 
     register_sweep_step(common.refresh_when_due)
-    register_sweep_step(prefixes.rebuild_when_due)
+    register_sweep_step(snapshot.rebuild_when_due)
 
 
 def _register_links_to_the_work() -> None:

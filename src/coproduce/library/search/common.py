@@ -62,27 +62,33 @@ def enabled() -> bool:
 # -- searching ------------------------------------------------------------------------------
 
 
-def matching(query: text.Query, number: int | None) -> np.ndarray | None:
-    """The ids of the entries with the query's words, when each of its words is common (in
-    one of its stems: a word stands for its English and its Spanish stem, and the one an
-    entry's language does not use is often in no entry at all); None when the full-text index
-    must answer (a rare word, a phrase, a prefix, ...). `number` is the library's generation,
-    which a change of the common words moves."""
-    if not enabled():
+def matching(query: text.Query, number: int | None) -> tuple[np.ndarray, text.Query] | None:
+    """When each of the query's terms is a common word (in one of its stems: a word stands for
+    its English and its Spanish stem, and the one an entry's language does not use is often
+    in no entry at all): the ids of the entries with them all, and the rest of the query (its
+    exclusions, perhaps none) for the index. None when the index must answer (a rarer word, a
+    phrase, a prefix: asked with the common words, the index lists only the entries with all
+    of them, which costs it less than listing the rarer word's own). `number` is the library's
+    generation, which a change of the common words moves."""
+    if not enabled() or query.any_of or not query.positive:
         return None
-    terms = text.word_alternatives(query)
-    known = words(number) if terms else frozenset()
-    if not terms or not all(known.intersection(options) for options in terms):
+    known = words(number)
+    answered = {term: text.single_words(term) for term in query.positive}
+    if not all(known.intersection(found) for found in answered.values()):
         return None
-    chunks = _chunks({word for options in terms for word in options if word in known})
+    chunks = _chunks({word for options in answered.values() for word in options if word in known})
     if chunks is None:
         return None
-    rare = _rare_ids([[word for word in options if word not in known] for options in terms])
+    options = list(answered.values())
+    rare = _rare_ids([[word for word in lexemes if word not in known] for lexemes in options])
     found = [
-        bits.any_of([*(c for word in options for c in chunks[word]), *others.items()])
-        for options, others in zip(terms, rare, strict=True)
+        bits.any_of(
+            [*(c for word in lexemes if word in known for c in chunks[word]), *more.items()]
+        )
+        for lexemes, more in zip(options, rare, strict=True)
     ]
-    return bits.ids_of(bits.all_of(found))
+    rest = text.Query(tuple(term for term in query.terms if term not in answered))
+    return bits.ids_of(bits.all_of(found)), rest
 
 
 def having_any(lexemes: list[str], number: int | None) -> np.ndarray | None:

@@ -15,9 +15,10 @@ On PostgreSQL, a search whose words are all among the library's most common is a
 from bitmaps kept beside the index (common.py): listing such a word's tens of thousands of
 entries is what costs the index most.
 
-Ranking puts the entries with the words in their title first, each group best first. Only
-the first group is scored when it fills the page, which is what keeps a word found in most of
-the library quick to rank: scoring every match is the one cost that grows with the library.
+Ranking puts first the entries with any of the words in their title (they have all the words
+somewhere), best title first, then the others, best first. Only the first group is scored
+when it fills the page, which is what keeps a search with thousands of matches quick to rank:
+scoring every match over its whole text is the one cost that grows with the library.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .. import generation
 from ..facets import FACETS
 from ..models import Entry
 from ..rules import Sight
-from . import common, prefixes, text
+from . import common, snapshot, text
 from . import tally as tallying
 
 # Column weights: a word in the title counts ten times one in the body, in the description four.
@@ -235,8 +236,8 @@ class _Match:
     """The text condition as SQL, with the query as its parameter: `ids` the matching
     entries' ids joined by commas (one row, however many match; a second parameter caps how
     many, -1 for all), `scored` their ids and scores (higher is better), `titled_scored` the
-    same for the entries with the words in their title, best first (a second parameter caps
-    how many: NULL on PostgreSQL, -1 on SQLite for all)."""
+    same for the entries with any of the words in their title, by their title alone, best
+    first (a second parameter caps how many: NULL on PostgreSQL, -1 on SQLite for all)."""
 
     ids: str
     scored: str
@@ -247,7 +248,7 @@ class _Match:
 
     @classmethod
     def of(cls, query: text.Query) -> _Match | None:
-        titled = text.Query(query.positive, any_of=query.any_of)
+        titled = text.Query(query.positive, any_of=True)
         if _postgresql():
             expression = text.to_tsquery(query)
             return expression and cls._postgresql(expression, text.to_tsquery(titled), query)
@@ -335,20 +336,23 @@ def _matching(tally: tallying.Tally, number: int | None, match: _Match) -> np.nd
 
 
 def _matching_ids(match: _Match, number: int | None) -> np.ndarray:
-    """The ids of the entries matching: a common prefix's from its bitmap (prefixes.py), the
-    rest of the query from the index; a search whose words are all common from their bitmaps
-    (common.py); any other from the index."""
-    kept = prefixes.matching(match.query, number)
-    if kept is None:
-        ids = common.matching(match.query, number)
-        return _ids(match) if ids is None else ids
+    """The ids of the entries matching. The terms the worker keeps bitmaps of for this
+    generation of the library (a common prefix; on SQLite a common word: snapshot.py), or
+    PostgreSQL keeps up to date (a common word: common.py), come from those; the rest of the
+    query is asked as a query of its own, and the two are intersected. Any other query goes to
+    the index."""
+    for source in (snapshot, common):
+        kept = source.matching(match.query, number)
+        if kept is not None:
+            break
+    else:
+        return _ids(match)
     ids, rest = kept
-    if rest:  # other terms, perhaps exclusions: asked as a query of their own
+    if rest:  # other terms, perhaps exclusions
         return np.intersect1d(ids, _matching_ids(_Match.of(rest), number), assume_unique=True)
-    if rest.excluded:  # only exclusions: the entries with any of them are taken out
-        unwanted = tuple(replace(term, exclude=False) for term in rest.excluded)
-        found = _ids(_Match.of(text.Query(unwanted, any_of=True)))
-        return np.setdiff1d(ids, found, assume_unique=True)
+    for term in rest.excluded:  # only exclusions: the entries with any of them taken out
+        unwanted = _Match.of(text.Query((replace(term, exclude=False),)))
+        ids = np.setdiff1d(ids, _matching_ids(unwanted, number), assume_unique=True)
     return ids
 
 
@@ -383,10 +387,11 @@ def _scores(sql: str, expression: str, tally: tallying.Tally, allowed: np.ndarra
 
 
 def _ranked(match: _Match, tally: tallying.Tally, allowed: np.ndarray, limit: int, offset: int):
-    """The page of (id, score) pairs: the entries with the words in their title first, best
-    title first; then the others, best first. Only when the titles do not fill the page are
-    the others scored (the costly part for a word found in most of the library). The scores
-    go down the whole list: above 1 for the first group, below for the others."""
+    """The page of (id, score) pairs: the entries with any of the words in their title
+    first, best title first (the more of the words, the better); then the others, best
+    first. Only when the titles do not fill the page are the others scored (the costly part
+    for thousands of matches). The scores go down the whole list: above 1 for the first
+    group, below for the others."""
     need = offset + limit
     if not need or not allowed.any():
         return []
@@ -413,8 +418,8 @@ TITLED_FIRST, TITLED_FIRST_MIN = 4, 100
 
 
 def _titled(match: _Match, tally: tallying.Tally, allowed: np.ndarray, need: int):
-    """The positions and scores of the allowed entries with the words in their title: at
-    least the best `need` of them, or all when there are fewer."""
+    """The positions and scores of the allowed entries with any of the words in their title:
+    at least the best `need` of them, or all when there are fewer."""
     everything = None if _postgresql() else -1  # LIMIT NULL, LIMIT -1: no limit
     first = max(TITLED_FIRST * need, TITLED_FIRST_MIN)
     sql, expression = match.titled_scored, match.titled_expression

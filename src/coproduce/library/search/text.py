@@ -344,18 +344,13 @@ def to_tsquery(query: Query | str) -> str | None:
     return " & ".join(parts)
 
 
-def word_alternatives(query: Query) -> list[list[str]] | None:
-    """The query as words only: for each term, the lexemes any one of which satisfies it;
-    None when it asks more than words (a phrase, a prefix, an exclusion, any of the terms)."""
-    if not query or query.any_of or query.excluded:
-        return None
-    found = []
-    for term in query.positive:
-        options = term.alternatives()
-        if term.prefix or any(len(tokens) != 1 for tokens in options):
-            return None
-        found.append([tokens[0] for tokens in options])
-    return found
+def single_words(term: Term) -> list[str]:
+    """The tokens that satisfy a term that is one word: its English and its Spanish stem (a
+    prefix or a phrase: none)."""
+    options = term.alternatives()
+    if term.prefix or any(len(tokens) != 1 for tokens in options):
+        return []
+    return [tokens[0] for tokens in options]
 
 
 def _ts_term(term: Term) -> str:

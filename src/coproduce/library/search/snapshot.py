@@ -1,22 +1,26 @@
-"""The entries of the library's common prefixes, kept by the worker for one state of the library.
+"""The entries of the library's common prefixes (and, on SQLite, common words), kept by the
+worker for one generation of the library.
 
 Why: a prefix of a few letters ("coop*", "peta*") stands for every word that begins so: at
 100,000 entries, dozens of words and tens of thousands of entries. Both indexes list them by
 merging all those words' entries, FTS5 in 5-30 ms and PostgreSQL in 25-55 ms (most of it
-reading each matching row for its id), and a search needs them all for its counts. So for
-every prefix in at least common.COMMON_SHARE of the entries, the worker's sweep keeps its
-entries as a bitmap (bits.py), read back in well under a millisecond.
+reading each matching row for its id), and a search needs them all for its counts. A word
+in most of the library costs FTS5 a few milliseconds to list too. So for every prefix (and,
+on SQLite, every word) in at least common.COMMON_SHARE of the entries, the worker's sweep
+keeps its entries as a bitmap (bits.py), read back in well under a millisecond. PostgreSQL
+keeps its common words' bitmaps up to date as entries are written (common.py).
 
 Exact, or not used: the bitmaps are built for one generation of the library (generation.py),
 and a search uses them only while the library is at that generation. Any change to an entry
-moves it; prefixes then go to the index, as before, until a sweep builds the bitmaps again
+moves it; searches then go to the index, as before, until a sweep builds the bitmaps again
 (at most once every REBUILD_PAUSE, so that a morning of edits does not keep the worker
 building). Nothing is written when entries change: an import or an edit costs what it did.
 
 Building: the index's own words with their entry counts (SQLite's fts5vocab, PostgreSQL's
-ts_stat) give the prefixes worth a look, those whose words' entries add up to the threshold;
-each is then listed by the index itself, so that a bitmap holds exactly what the index
-answers, and kept if it has the threshold's entries.
+ts_stat) give the words and the prefixes worth a look, those whose words' entries add up to
+the threshold; each is then listed by the index itself, so that a bitmap holds exactly what
+the index answers, and kept if it has the threshold's entries. A bitmap's token is written as
+a query writes it: "peta*" the prefix, "peta" the whole word.
 """
 
 from __future__ import annotations
@@ -45,55 +49,84 @@ def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _keeps_words() -> bool:
+    """PostgreSQL keeps its common words' bitmaps as entries are written (common.py)."""
+    return not _postgresql()
+
+
 # -- searching ------------------------------------------------------------------------------
 
 
 def matching(query: text.Query, number: int | None) -> tuple[np.ndarray, text.Query] | None:
-    """For a query with prefixes the bitmaps hold: the ids of the entries with each of those
-    prefixes (or one of its own stems, `Term.stems_of_prefix`), and the rest of the query, for
-    the index to answer (its other terms and its exclusions; it may ask nothing). None when the
-    bitmaps cannot help: not built for this generation of the library, no such prefix."""
-    asked = [term for term in query.positive if term.prefix]
-    if number is None or query.any_of or not asked:
+    """For a query with terms the bitmaps hold (a prefix; on SQLite, a word): the ids of the
+    entries with each of those terms, and the rest of the query for the index to answer (its
+    other terms and its exclusions; it may ask nothing). None when the bitmaps cannot help:
+    not built for this generation of the library, no such term."""
+    if number is None or query.any_of:
         return None
-    known = prefixes(number)
-    answered = [term for term in asked if term.words[0] in known]
+    if not _keeps_words() and not any(term.prefix for term in query.positive):
+        return None  # nothing to look up: skip even the state's row
+    kept = kept_tokens(number)
+    if not kept:
+        return None
+    answered = {term: _tokens_of(term) for term in query.positive}
+    answered = {term: pair for term, pair in answered.items() if kept.intersection(pair[0])}
     if not answered:
         return None
-    wanted = sorted({term.words[0] for term in answered})
+    # A word stands for its English and its Spanish stem, a prefix for its own stems too:
+    # those kept come from the bitmaps, the others (in fewer entries) from the index.
+    wanted = {token for own, others in answered.values() for token in own + others}
+    chunks = _chunks(kept & wanted, number)
+    if chunks is None:
+        return None
+    found = []
+    for satisfying in (own + others for own, others in answered.values()):
+        listed = [token for token in satisfying if token not in chunks]
+        extra = bits.chunks_of(_having_any(listed, number)) if listed else {}
+        held = [chunk for token in satisfying for chunk in chunks.get(token, [])]
+        found.append(bits.any_of([*held, *extra.items()]))
+    rest = text.Query(tuple(term for term in query.terms if term not in answered))
+    return bits.ids_of(bits.all_of(found)), rest
+
+
+def _tokens_of(term: text.Term) -> tuple[list[str], list[str]]:
+    """The tokens that satisfy the term, as bitmaps are named ("peta*", "pet"; a phrase has
+    none), and its other tokens: a prefix's own stems, whole words."""
+    if term.prefix:
+        return [term.words[0] + "*"], term.stems_of_prefix()
+    return (text.single_words(term) if _keeps_words() else []), []
+
+
+def _chunks(wanted: set[str], number: int) -> dict[str, list[tuple[int, bytes]]] | None:
+    """Each token's chunks; None when one of them is missing (built again meanwhile)."""
+    if not wanted:
+        return {}
+    ordered = sorted(wanted)
     with connection.cursor() as cursor:
         # With the state, in one statement: bitmaps built meanwhile for another generation
         # are never read as this one's.
         cursor.execute(
-            "SELECT prefix, chunk, bits FROM library_prefix, library_prefix_state "  # noqa: S608
-            f"WHERE generation = %s AND prefix IN ({', '.join(['%s'] * len(wanted))})",
-            [number, *wanted],
+            "SELECT token, chunk, bits FROM library_snapshot, library_snapshot_state "  # noqa: S608
+            f"WHERE generation = %s AND token IN ({', '.join(['%s'] * len(ordered))})",
+            [number, *ordered],
         )
         rows = cursor.fetchall()
     chunks = defaultdict(list)
-    for prefix, chunk, packed in rows:
-        chunks[prefix].append((chunk, bytes(packed)))
-    if len(chunks) < len(wanted):  # built again meanwhile: the index answers
-        return None
-    found = []
-    for term in answered:
-        own = term.stems_of_prefix()
-        stems = bits.chunks_of(_having_any(own, number)) if own else {}
-        found.append(bits.any_of([*chunks[term.words[0]], *stems.items()]))
-    rest = text.Query(tuple(term for term in query.terms if term not in answered))
-    return bits.ids_of(bits.all_of(found)), rest
+    for token, chunk, packed in rows:
+        chunks[token].append((chunk, bytes(packed)))
+    return chunks if len(chunks) == len(ordered) else None
 
 
 _known: dict[str, tuple[tuple, frozenset[str]]] = {}
 _knowing = threading.Lock()
 
 
-def prefixes(number: int) -> frozenset[str]:
-    """The prefixes with bitmaps for this generation of the library (none when they were
-    built for another). The state is read every time (one row: the worker may have built
-    them since), the list of prefixes once per build."""
+def kept_tokens(number: int) -> frozenset[str]:
+    """The tokens with bitmaps for this generation of the library (none when they were built
+    for another). The state is read every time (one row: the worker may have built them
+    since), the list of tokens once per build."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT generation, built_at FROM library_prefix_state WHERE id = 1")
+        cursor.execute("SELECT generation, built_at FROM library_snapshot_state WHERE id = 1")
         row = cursor.fetchone()
     if row is None or row[0] != number:
         return frozenset()
@@ -103,16 +136,16 @@ def prefixes(number: int) -> frozenset[str]:
     if kept is not None and kept[0] == build:
         return kept[1]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT prefix FROM library_prefix")
-        found = frozenset(prefix for (prefix,) in cursor.fetchall())
+        cursor.execute("SELECT DISTINCT token FROM library_snapshot")
+        found = frozenset(token for (token,) in cursor.fetchall())
     with _knowing:
         _known[alias] = (build, found)
     return found
 
 
 def _having_any(lexemes: list[str], number: int | None) -> np.ndarray:
-    """The ids of the entries with any of these whole processed words: the common ones from
-    their bitmaps (PostgreSQL, common.py), the others from the index."""
+    """The ids of the entries with any of these whole processed words: PostgreSQL's common
+    ones from their bitmaps (common.py), the others from the index."""
     known = common.words(number)
     found = common.having_any([word for word in lexemes if word in known], number)
     if found is None:
@@ -131,7 +164,7 @@ def rebuild_when_due(now=None) -> bool:
     seconds = now.timestamp() if now is not None else time.time()
     number = generation.current()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT generation, built_at FROM library_prefix_state WHERE id = 1")
+        cursor.execute("SELECT generation, built_at FROM library_snapshot_state WHERE id = 1")
         row = cursor.fetchone()
     if row is None or number is None or row[0] == number:
         return False
@@ -141,7 +174,7 @@ def rebuild_when_due(now=None) -> bool:
 
 
 def rebuild() -> int | None:
-    """Build the bitmaps for the library as it is now; how many prefixes have one (None:
+    """Build the bitmaps for the library as it is now; how many tokens have one (None:
     another worker is building them)."""
     # Read first: a change made while building moves the generation, and bitmaps built for
     # this number are then never used (the next sweep builds them again).
@@ -159,9 +192,8 @@ def rebuild() -> int | None:
         if _postgresql():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_BUILD_LOCK])
-    logger.info(
-        "Library: %s common prefixes kept in %.1f s", len(kept), time.perf_counter() - started
-    )
+    seconds = time.perf_counter() - started
+    logger.info("Library: %s common words and prefixes kept in %.1f s", len(kept), seconds)
     return len(kept)
 
 
@@ -173,10 +205,13 @@ def _build() -> dict[str, dict[int, bytes]]:
     kept = {}
     if entries < threshold:
         return kept
-    for prefix in candidates(_vocabulary(), threshold):
-        ids = _listed([prefix], prefix=True)
+    vocabulary = _vocabulary()
+    words = [word for word, count in vocabulary if count >= threshold] if _keeps_words() else []
+    for token in [*words, *(prefix + "*" for prefix in candidates(vocabulary, threshold))]:
+        prefix = token.endswith("*")
+        ids = _listed([token.removesuffix("*")], prefix=prefix)
         if ids.size >= threshold:
-            kept[prefix] = bits.chunks_of(ids)
+            kept[token] = bits.chunks_of(ids)
     return kept
 
 
@@ -218,17 +253,15 @@ def _listed(tokens: list[str], prefix: bool = False) -> np.ndarray:
 
 def _store(number: int | None, kept: dict[str, dict[int, bytes]]) -> None:
     rows = [
-        (prefix, chunk, packed)
-        for prefix, chunks in kept.items()
-        for chunk, packed in chunks.items()
+        (token, chunk, packed) for token, chunks in kept.items() for chunk, packed in chunks.items()
     ]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM library_prefix")
+        cursor.execute("DELETE FROM library_snapshot")
         cursor.executemany(
-            "INSERT INTO library_prefix (prefix, chunk, bits) VALUES (%s, %s, %s)", rows
+            "INSERT INTO library_snapshot (token, chunk, bits) VALUES (%s, %s, %s)", rows
         )
         cursor.execute(
-            "UPDATE library_prefix_state SET generation = %s, prefixes = %s, built_at = %s "
+            "UPDATE library_snapshot_state SET generation = %s, tokens = %s, built_at = %s "
             "WHERE id = 1",
             [number, len(kept), time.time()],
         )

@@ -1,7 +1,8 @@
-"""The bitmaps of the library's common prefixes (search/prefixes.py): built by the worker for
-one generation of the library, they answer a prefix exactly as the full-text index does, and
-are left unused as soon as the library changes, until the next build. On SQLite and on
-PostgreSQL alike. The thresholds are lowered so that a dozen entries have common prefixes."""
+"""The bitmaps of the library's common prefixes, and on SQLite common words (search/snapshot.py):
+built by the worker for one generation of the library, they answer exactly as the full-text
+index does, and are left unused as soon as the library changes, until the next build. On
+SQLite and on PostgreSQL alike. The thresholds are lowered so that ten entries have common
+prefixes and words."""
 
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from coproduce.library import generation, services
 from coproduce.library.rules import sight
-from coproduce.library.search import common, engine, prefixes, text
+from coproduce.library.search import common, engine, snapshot, text
 
 EVERYONE = sight(AnonymousUser())
 
@@ -55,32 +56,49 @@ def index_ids(query: str) -> list[int]:
 
 
 def answered(query: str) -> list[int]:
-    """What the search answers, bitmaps and all (they must be used: the query has one)."""
+    """What the search answers, bitmaps and all (they must be used: the query has a term
+    they hold)."""
     parsed = text.parse(query)
     number = generation.current()
-    assert prefixes.matching(parsed, number) is not None, query
+    assert snapshot.matching(parsed, number) is not None, query
     return sorted(engine._matching_ids(engine._Match.of(parsed), number).tolist())
 
 
 def test_candidates_are_prefixes_whose_words_add_up_to_the_threshold():
     vocabulary = [("river", 3), ("rivet", 2), ("road", 1), ("market", 9)]
-    found = prefixes.candidates(vocabulary, 5)
+    found = snapshot.candidates(vocabulary, 5)
     assert found == ["m", "ma", "mar", "mark", "marke", "market", "r", "ri", "riv", "rive"]
 
 
 def test_nothing_is_used_until_the_worker_builds_then_prefixes_come_from_the_bitmaps(library):
     number = generation.current()
-    assert prefixes.matching(text.parse("riv*"), number) is None  # not built yet
-    assert prefixes.rebuild() > 0
+    assert snapshot.matching(text.parse("riv*"), number) is None  # not built yet
+    assert snapshot.rebuild() > 0
     assert answered("riv*") == index_ids("riv*")
     assert len(index_ids("riv*")) == 6
     with CaptureQueriesContext(connection) as asked:
         assert engine.search("rive*", sight=EVERYONE).total == 6  # "rivet" too
     sql = [query["sql"] for query in asked.captured_queries]
-    assert any("library_prefix" in one for one in sql)
+    assert any("library_snapshot" in one for one in sql)
     listed = [one for one in sql if "group_concat" in one or "library_matching" in one]
     assert not [one for one in listed if "rive" in one]  # the index never listed it
-    assert prefixes.matching(text.parse("jur*"), number) is None  # in one entry: not kept
+    assert snapshot.matching(text.parse("jur*"), number) is None  # in one entry: not kept
+
+
+def sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def test_on_sqlite_common_words_come_from_the_bitmaps_too(library):
+    # PostgreSQL keeps its common words' bitmaps as entries are written (common.py).
+    snapshot.rebuild()
+    number = generation.current()
+    for query in ["garden", "garden budget", "gardening", "garden -jury", '"river garden" garden']:
+        used = snapshot.matching(text.parse(query), number) is not None
+        assert used is sqlite(), query
+        assert engine.search(query, sight=EVERYONE).total == len(index_ids(query)), query
+    assert snapshot.matching(text.parse("river"), number) is None  # in 3 of 10: not common
+    assert snapshot.matching(text.parse('"garden budget"'), number) is None  # a phrase
 
 
 @pytest.mark.parametrize(
@@ -97,7 +115,7 @@ def test_nothing_is_used_until_the_worker_builds_then_prefixes_come_from_the_bit
     ],
 )
 def test_a_prefix_with_other_terms_finds_what_the_index_finds(library, query):
-    prefixes.rebuild()
+    snapshot.rebuild()
     assert answered(query) == index_ids(query)
 
 
@@ -107,7 +125,7 @@ def test_a_prefix_still_finds_its_own_stems_from_the_bitmaps(library, monkeypatc
     # bitmaps as from the index. On PostgreSQL "road" is then a common word, from its bitmap.
     monkeypatch.setattr(common, "COMMON_SHARE", 0.25)  # in 3 of the 10 entries
     common.refresh()
-    prefixes.rebuild()
+    snapshot.rebuild()
     assert text.parse("roada*").terms[0].stems_of_prefix() == ["road"]
     found = answered("roada*")
     assert found == index_ids("roada*")
@@ -118,17 +136,17 @@ def test_a_prefix_still_finds_its_own_stems_from_the_bitmaps(library, monkeypatc
 
 
 def test_a_change_leaves_the_bitmaps_unused_until_the_next_build(library):
-    prefixes.rebuild()
+    snapshot.rebuild()
     new = entry("Riverbank walk", "a new riverine path")
-    assert prefixes.matching(text.parse("riv*"), generation.current()) is None
+    assert snapshot.matching(text.parse("riv*"), generation.current()) is None
     assert new.pk in index_ids("riv*")
     assert engine.search("riv*", sight=EVERYONE).total == 7
     now = timezone.now()
-    assert prefixes.rebuild_when_due(now) is False  # built a moment ago: the worker waits
-    later = now + timedelta(seconds=prefixes.REBUILD_PAUSE + 1)
-    assert prefixes.rebuild_when_due(later) is True
+    assert snapshot.rebuild_when_due(now) is False  # built a moment ago: the worker waits
+    later = now + timedelta(seconds=snapshot.REBUILD_PAUSE + 1)
+    assert snapshot.rebuild_when_due(later) is True
     assert new.pk in answered("riv*")
-    assert prefixes.rebuild_when_due(later) is False  # nothing changed since
+    assert snapshot.rebuild_when_due(later) is False  # nothing changed since
 
 
 def test_a_build_for_a_generation_that_moved_on_is_never_read(library, monkeypatch):
@@ -136,31 +154,31 @@ def test_a_build_for_a_generation_that_moved_on_is_never_read(library, monkeypat
     before = generation.current()
     entry("Rivulet", "river mouth")
     monkeypatch.setattr(generation, "current", lambda: before)
-    prefixes.rebuild()
+    snapshot.rebuild()
     monkeypatch.undo()
-    assert prefixes.matching(text.parse("riv*"), generation.current()) is None
-    assert prefixes.matching(text.parse("riv*"), before) is not None
+    assert snapshot.matching(text.parse("riv*"), generation.current()) is None
+    assert snapshot.matching(text.parse("riv*"), before) is not None
 
 
 def test_a_small_library_keeps_no_prefixes(db):
     for n, body in enumerate(BODIES):
         entry(f"Case {n}", body)
-    assert prefixes.rebuild() == 0  # 10 entries, far from the 2,000 a common prefix needs
-    assert prefixes.matching(text.parse("riv*"), generation.current()) is None
+    assert snapshot.rebuild() == 0  # 10 entries, far from the 2,000 a common prefix needs
+    assert snapshot.matching(text.parse("riv*"), generation.current()) is None
     assert engine.search("riv*", sight=EVERYONE).total == 6
 
 
 def test_two_workers_never_build_at_once(library):
     if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
-        assert prefixes.rebuild() > 0
+        assert snapshot.rebuild() > 0
         return
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:  # another worker, building
-            cursor.execute("SELECT pg_advisory_lock(%s)", [prefixes._BUILD_LOCK])
-        assert prefixes.rebuild() is None
+            cursor.execute("SELECT pg_advisory_lock(%s)", [snapshot._BUILD_LOCK])
+        assert snapshot.rebuild() is None
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [prefixes._BUILD_LOCK])
-        assert prefixes.rebuild() > 0
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [snapshot._BUILD_LOCK])
+        assert snapshot.rebuild() > 0
     finally:
         other.close()
