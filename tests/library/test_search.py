@@ -6,6 +6,7 @@ them, so the facets and the index are kept the way they are in use."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from factories import CoalitionFactory, MembershipFactory, PersonFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,6 +54,29 @@ def test_one_of_the_words_in_the_title_comes_before_all_of_them_in_the_text_only
     found = titles("garden budget")
     assert found[:2] == ["Garden budget", "Budget notes"]  # both words, then one
     assert sorted(found[2:]) == ["Minutes 0", "Minutes 1", "Minutes 2"]
+
+
+def test_titles_ranked_among_the_matches_alone_give_the_same_page(monkeypatch):
+    # PostgreSQL ranks the titles of a few thousand matches alone (TITLED_AMONG_MAX); with
+    # that off, the best titles of the whole library are asked for first: the same page.
+    for n in range(6):
+        published(title=f"Garden {n}" + " and notes" * n, body="The budget.")
+    published(title="Budget of the garden", body="Nothing more.")
+    published(title="Plain", body="A garden budget.")
+    for n in range(4):  # in the title, but without the other word: not found
+        published(title=f"Garden only {n}", body="Nothing else.")
+
+    def page():
+        found = engine.search("garden budget", sight=EVERYONE, limit=5)
+        return [(hit.entry.title, round(hit.score, 9)) for hit in found.hits]
+
+    with CaptureQueriesContext(connection) as asked:
+        among = page()
+    sql = " ".join(query["sql"] for query in asked.captured_queries)
+    assert ("unnest" in sql) is (connection.vendor == "postgresql")
+    monkeypatch.setattr(engine, "TITLED_AMONG_MAX", 0)
+    assert page() == among
+    assert among[0][0] == "Budget of the garden"
 
 
 def test_titles_the_reader_may_not_get_never_push_the_others_out_of_the_title_group(

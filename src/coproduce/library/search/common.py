@@ -19,7 +19,8 @@ How they stay exact:
 - a deleted entry's bits may stay: its id is never given again, and a search keeps only the
   ids of the entries it knows.
 
-SQLite: nothing here (FTS5 lists even a common word's entries quickly).
+SQLite: nothing here (FTS5 lists even a common word's entries in a few milliseconds); the
+worker keeps its common words' entries for one generation of the library (snapshot.py).
 """
 
 from __future__ import annotations
@@ -76,16 +77,14 @@ def matching(query: text.Query, number: int | None) -> tuple[np.ndarray, text.Qu
     answered = {term: text.single_words(term) for term in query.positive}
     if not all(known.intersection(found) for found in answered.values()):
         return None
-    chunks = _chunks({word for options in answered.values() for word in options if word in known})
+    stems = list(answered.values())  # per term, its English and Spanish stems
+    chunks = _chunks({word for both in stems for word in both if word in known})
     if chunks is None:
         return None
-    options = list(answered.values())
-    rare = _rare_ids([[word for word in lexemes if word not in known] for lexemes in options])
+    rare = _rare_ids([[word for word in both if word not in known] for both in stems])
     found = [
-        bits.any_of(
-            [*(c for word in lexemes if word in known for c in chunks[word]), *more.items()]
-        )
-        for lexemes, more in zip(options, rare, strict=True)
+        bits.any_of([*(c for word in both if word in known for c in chunks[word]), *more.items()])
+        for both, more in zip(stems, rare, strict=True)
     ]
     rest = text.Query(tuple(term for term in query.terms if term not in answered))
     return bits.ids_of(bits.all_of(found)), rest

@@ -13,7 +13,9 @@ changed (migration 0004 keeps a number that every change replaces).
 
 On PostgreSQL, a search whose words are all among the library's most common is answered
 from bitmaps kept beside the index (common.py): listing such a word's tens of thousands of
-entries is what costs the index most.
+entries is what costs the index most. For the same reason, a common prefix (and on SQLite a
+common word) comes from bitmaps the worker keeps for the library's current generation
+(snapshot.py), the rest of the query from the index.
 
 Ranking puts first the entries with any of the words in their title (they have all the words
 somewhere), best title first, then the others, best first. Only the first group is scored
@@ -237,7 +239,9 @@ class _Match:
     entries' ids joined by commas (one row, however many match; a second parameter caps how
     many, -1 for all), `scored` their ids and scores (higher is better), `titled_scored` the
     same for the entries with any of the words in their title, by their title alone, best
-    first (a second parameter caps how many: NULL on PostgreSQL, -1 on SQLite for all)."""
+    first (a second parameter caps how many: NULL on PostgreSQL, -1 on SQLite for all);
+    `titled_among` (PostgreSQL) the same among the entries whose ids are its second
+    parameter."""
 
     ids: str
     scored: str
@@ -245,6 +249,7 @@ class _Match:
     expression: str
     titled_expression: str
     query: text.Query
+    titled_among: str | None = None
 
     @classmethod
     def of(cls, query: text.Query) -> _Match | None:
@@ -266,22 +271,28 @@ class _Match:
 
     @classmethod
     def _postgresql(cls, expression: str, titled_expression: str, query: text.Query) -> _Match:
-        def ranked(column: str, normalization: int) -> str:
+        def ranked(column: str, normalization: int, rows: str = "library_search") -> str:
             # Our own column names only; the query is the parameter.
             rank = f"ts_rank('{TS_WEIGHTS}', {column}, CAST(%s AS tsquery), {normalization})"
             where = f"WHERE {column} @@ CAST(%s AS tsquery)"
-            return f"SELECT entry_id, {rank} AS score FROM library_search {where}"  # noqa: S608
+            return f"SELECT entry_id, {rank} AS score FROM {rows} {where}"  # noqa: S608
 
+        # The given entries (their ids the parameter), each read through the table's key.
+        among = (
+            "unnest(CAST(%s AS bigint[])) AS asked (entry_id) JOIN library_search USING (entry_id)"
+        )
+        best = " ORDER BY score DESC, entry_id LIMIT %s"
         return cls(
             # A function of migration 0004, so that the planner uses the full-text index
             # for a word in most of the library too (see there).
             ids="SELECT library_matching(CAST(%s AS tsquery), %s)",
             scored=ranked("document", 0),
             # A shorter title with the words ranks higher, as with FTS5's bm25.
-            titled_scored=ranked("title_document", 1) + " ORDER BY score DESC, entry_id LIMIT %s",
+            titled_scored=ranked("title_document", 1) + best,
             expression=expression,
             titled_expression=titled_expression,
             query=query,
+            titled_among=ranked("title_document", 1, among) + best,
         )
 
 
@@ -369,11 +380,16 @@ def _id_list(joined: str | None) -> np.ndarray:
     return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
-def _scores(sql: str, expression: str, tally: tallying.Tally, allowed: np.ndarray, *more):
+def _filled(sql: str, expression: str, *more) -> list:
+    """The SQL's parameters: the query in every one but the last `more`."""
+    return [expression] * (sql.count("%s") - len(more)) + list(more)
+
+
+def _scores(sql: str, parameters: list, tally: tallying.Tally, allowed: np.ndarray):
     """The positions and scores of the rows the SQL scores, for the allowed entries only, and
-    how many rows it gave. The query fills every parameter but the last `more`."""
+    how many rows it gave."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [expression] * (sql.count("%s") - len(more)) + list(more))
+        cursor.execute(sql, parameters)
         rows = cursor.fetchall()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     scores = np.fromiter((row[1] for row in rows), dtype=float, count=len(rows))
@@ -400,7 +416,8 @@ def _ranked(match: _Match, tally: tallying.Tally, allowed: np.ndarray, limit: in
     order = np.lexsort((at, -scores))
     if at.size < need:
         titled = _mask(tally, at)
-        rest, rest_scores, _rows = _scores(match.scored, match.expression, tally, allowed & ~titled)
+        parameters = _filled(match.scored, match.expression)
+        rest, rest_scores, _rows = _scores(match.scored, parameters, tally, allowed & ~titled)
         rest_order = at.size + np.lexsort((rest, -rest_scores))
         at = np.concatenate([at[order], rest])
         scores = np.concatenate([scores[order], _below_one(rest_scores)])
@@ -417,15 +434,26 @@ def _ranked(match: _Match, tally: tallying.Tally, allowed: np.ndarray, limit: in
 TITLED_FIRST, TITLED_FIRST_MIN = 4, 100
 
 
+# At most this many allowed entries, PostgreSQL ranks the titles of those alone, each read
+# through the table's key: two words in a few thousand entries, and one of them in the titles
+# of thousands of others, which the best titles asked for first would then be.
+TITLED_AMONG_MAX = 5000
+
+
 def _titled(match: _Match, tally: tallying.Tally, allowed: np.ndarray, need: int):
     """The positions and scores of the allowed entries with any of the words in their title:
     at least the best `need` of them, or all when there are fewer."""
+    sql, expression = match.titled_scored, match.titled_expression
+    if match.titled_among is not None and allowed.sum() <= TITLED_AMONG_MAX:
+        ids = tally.ids[np.flatnonzero(allowed)].tolist()
+        parameters = [expression, ids, expression, need]
+        at, scores, _rows = _scores(match.titled_among, parameters, tally, allowed)
+        return at, scores
     everything = None if _postgresql() else -1  # LIMIT NULL, LIMIT -1: no limit
     first = max(TITLED_FIRST * need, TITLED_FIRST_MIN)
-    sql, expression = match.titled_scored, match.titled_expression
-    at, scores, rows = _scores(sql, expression, tally, allowed, first)
+    at, scores, rows = _scores(sql, _filled(sql, expression, first), tally, allowed)
     if at.size < need and rows == first:
-        at, scores, _rows = _scores(sql, expression, tally, allowed, everything)
+        at, scores, _rows = _scores(sql, _filled(sql, expression, everything), tally, allowed)
     return at, scores
 
 
