@@ -66,13 +66,6 @@ def test_only_single_words_can_be_answered_from_bitmaps():
 # -- on the database ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def low(monkeypatch):
-    """Common: in 40 % of the entries and in two at least."""
-    monkeypatch.setattr(common, "COMMON_SHARE", 0.4)
-    monkeypatch.setattr(common, "COMMON_MIN", 2)
-
-
 def entry(title, body):
     made = services.create_entry({"kind": "case", "title": title, "body": body})
     return services.moderate(made, publish=True)

@@ -11,24 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from library.test_common_words import entry
 
-from coproduce.library import generation, services
+from coproduce.library import generation
 from coproduce.library.rules import sight
 from coproduce.library.search import common, engine, snapshot, text
 
 EVERYONE = sight(AnonymousUser())
-
-
-@pytest.fixture
-def low(monkeypatch):
-    """Common: in 40 % of the entries and in two at least."""
-    monkeypatch.setattr(common, "COMMON_SHARE", 0.4)
-    monkeypatch.setattr(common, "COMMON_MIN", 2)
-
-
-def entry(title, body):
-    made = services.create_entry({"kind": "case", "title": title, "body": body})
-    return services.moderate(made, publish=True)
 
 
 BODIES = [
