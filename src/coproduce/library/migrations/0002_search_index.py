@@ -8,6 +8,8 @@ PostgreSQL's TRUNCATE when tests flush the database), so no row outlives its ent
 
 from django.db import migrations
 
+from coproduce.core.vendor_sql import run_for_vendor
+
 SQLITE = [
     """CREATE VIRTUAL TABLE library_search USING fts5(
         title, description, body, tokenize='unicode61 remove_diacritics 2')""",
@@ -41,20 +43,12 @@ POSTGRESQL_UNDO = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("library", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-            _run({"sqlite": SQLITE_UNDO, "postgresql": POSTGRESQL_UNDO}),
+            run_for_vendor({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            run_for_vendor({"sqlite": SQLITE_UNDO, "postgresql": POSTGRESQL_UNDO}),
         ),
     ]

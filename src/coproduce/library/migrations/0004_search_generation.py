@@ -15,6 +15,8 @@ entries matching a query through the full-text index whatever the planner would 
 
 from django.db import migrations
 
+from coproduce.core.vendor_sql import run_for_vendor
+
 SQLITE = [
     "CREATE TABLE library_generation (number bigint NOT NULL)",
     "INSERT INTO library_generation (number) VALUES (random())",
@@ -96,20 +98,12 @@ POSTGRESQL_UNDO = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("library", "0003_entry_title_index")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-            _run({"sqlite": SQLITE_UNDO, "postgresql": POSTGRESQL_UNDO}),
+            run_for_vendor({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            run_for_vendor({"sqlite": SQLITE_UNDO, "postgresql": POSTGRESQL_UNDO}),
         ),
     ]

@@ -6,6 +6,8 @@ worker picks what to keep."""
 
 from django.db import migrations
 
+from coproduce.core.vendor_sql import run_for_vendor
+
 # A token as a query writes it: "peta*" a prefix, "peta" a whole processed word.
 TABLE = """CREATE TABLE library_snapshot (
         token text NOT NULL,
@@ -42,17 +44,12 @@ UNDO = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("library", "0006_facet_entry_index_once")]
 
     operations = [
-        migrations.RunPython(_run(STATEMENTS), _run({"sqlite": UNDO, "postgresql": UNDO[1:]}))
+        migrations.RunPython(
+            run_for_vendor(STATEMENTS),
+            run_for_vendor({"sqlite": UNDO, "postgresql": UNDO[1:]}),
+        )
     ]
