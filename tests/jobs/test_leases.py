@@ -203,6 +203,46 @@ def test_progress_after_the_job_was_taken_back_stops_the_run():
     assert Job.objects.get(pk=job.pk).message == ""
 
 
+def a_worker(worker_command, name):
+    return worker_command.SweepingWorker(
+        **worker_command.worker_options(
+            queue_name="default",
+            exclude_queues="",
+            interval=0.1,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=name,
+        )
+    )
+
+
+def test_jobs_start_while_the_first_sweep_is_still_running(monkeypatch):
+    """A sweep step may take a while (the library's snapshot): the worker takes jobs
+    meanwhile. Were the first sweep run before the jobs, the loop would never let it end."""
+    from django_tasks_db.management.commands import db_worker
+
+    from coproduce.jobs.management.commands import worker as worker_command
+
+    looping, ended = threading.Event(), []
+
+    def slow_sweep():
+        ended.append(looping.wait(10))  # held until the worker's loop runs
+
+    def loop(self):
+        looping.set()
+
+    monkeypatch.setattr(worker_command, "sweep", slow_sweep)
+    monkeypatch.setattr(db_worker.Worker, "run", loop)
+    a_worker(worker_command, "first-sweep-test").run()
+    for _ in range(100):  # the sweep's thread records its end
+        if ended:
+            break
+        time.sleep(0.05)
+    assert ended[:1] == [True]
+
+
 def test_the_worker_carries_on_through_a_database_outage(monkeypatch, caplog):
     """django-tasks-db's loop ends at the first database error; ours waits and goes on."""
     from django.db import OperationalError
@@ -219,18 +259,7 @@ def test_the_worker_carries_on_through_a_database_outage(monkeypatch, caplog):
 
     monkeypatch.setattr(db_worker.Worker, "run", loop_that_meets_an_outage)
     monkeypatch.setattr(worker_command, "OUTAGE_RETRY_SECONDS", 0)
-    runner = worker_command.SweepingWorker(
-        **worker_command.worker_options(
-            queue_name="default",
-            exclude_queues="",
-            interval=0.1,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="outage-test",
-        )
-    )
+    runner = a_worker(worker_command, "outage-test")
     with caplog.at_level("WARNING", logger="coproduce.jobs"):
         runner.run_through_outages()
     assert len(attempts) == 3

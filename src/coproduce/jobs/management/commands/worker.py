@@ -40,7 +40,9 @@ def sweep_safely() -> None:
 
 
 def sweep_until(stopped: threading.Event) -> None:
+    """Sweep at once, then every sweep_interval() until stopped."""
     try:
+        sweep_safely()
         while not stopped.wait(sweep_interval()):
             sweep_safely()
     finally:
@@ -48,11 +50,13 @@ def sweep_until(stopped: threading.Event) -> None:
 
 
 class SweepingWorker(db_worker.Worker):
-    """Sweeps once on start (in batch mode, only then), and every few seconds while it runs."""
+    """Sweeps once on start, and every few seconds while it runs; in batch mode, once before
+    the jobs. The sweep has its own thread from the start: a step may take a while (the
+    library's snapshot, tens of seconds at 100,000 entries), and jobs must not wait for it."""
 
     def run(self) -> None:
-        sweep_safely()
         if self.batch:
+            sweep_safely()
             return super().run()
         stopped = threading.Event()
         threading.Thread(target=sweep_until, args=(stopped,), name="job-sweep", daemon=True).start()
