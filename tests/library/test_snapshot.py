@@ -1,8 +1,9 @@
-"""The bitmaps of the library's common prefixes, and on SQLite common words (search/snapshot.py):
-built by the worker for one generation of the library, they answer exactly as the full-text
-index does, and are left unused as soon as the library changes, until the next build. On
-SQLite and on PostgreSQL alike. The thresholds are lowered so that ten entries have common
-prefixes and words."""
+"""The bitmaps of the library's common prefixes, on SQLite of its common words, and on
+PostgreSQL the entries of each pair of common words side by side (search/snapshot.py): built by
+the worker for one generation of the library, they answer exactly as the full-text index does,
+and are left unused as soon as the library changes, until the next build. On SQLite and on
+PostgreSQL alike. The thresholds are lowered so that ten entries have common prefixes and
+words."""
 
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from library.test_common_words import entry
 
-from coproduce.library import generation
+from coproduce.library import generation, services
 from coproduce.library.rules import sight
 from coproduce.library.search import common, engine, snapshot, text
 
@@ -171,3 +172,78 @@ def test_two_workers_never_build_at_once(library):
         assert snapshot.rebuild() > 0
     finally:
         other.close()
+
+
+# -- phrases of two common words (PostgreSQL) -----------------------------------------------
+
+
+def postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def paired(library, monkeypatch):
+    """In 3 of the 11 entries: garden, budget, river, community, road and case are common.
+    The eleventh has "garden" as the last word of its title, "budget" as the first of its
+    description: not side by side, as they are in two fields."""
+    fields = {"kind": "case", "title": "Garden", "description": "Budget notes", "body": "Plots"}
+    services.moderate(services.create_entry(fields), publish=True)
+    monkeypatch.setattr(common, "COMMON_SHARE", 0.25)
+    common.refresh()
+    snapshot.rebuild()
+    return library
+
+
+PHRASES = [
+    '"garden budget"',  # side by side in two entries
+    '"budget garden"',  # both common, never in this order: no pair, nothing found
+    '"river garden"',
+    '"river budget"',  # a word apart
+    '"gardens budgets"',  # the same stems
+    '"case garden"',  # a title's last word and the body's first: different fields
+    '"garden budget" -community',
+    '"garden budget" road',
+    '"garden budget" riv*',
+    '"river garden" "garden budget"',
+    '"garden market"',  # "market" is in one entry: the index checks it
+]
+
+
+@pytest.mark.parametrize("query", PHRASES)
+def test_a_phrase_of_two_common_words_finds_what_the_index_finds(paired, query):
+    parsed = text.parse(query)
+    number = generation.current()
+    if postgresql():  # on SQLite, the query's common words and prefix may be held
+        assert (snapshot.matching(parsed, number) is not None) is ("market" not in query)
+    found = engine._matching_ids(engine._Match.of(parsed), number)
+    assert sorted(found.tolist()) == index_ids(query)
+
+
+def test_a_phrase_of_two_common_words_is_one_row_on_postgresql(paired):
+    number = generation.current()
+    kept = snapshot.matching(text.parse('"gardening budgets"'), number)
+    if not postgresql():  # FTS5 keeps each word's positions in its index
+        assert kept is None
+        return
+    ids, rest = kept
+    titles = {entry.pk: entry.title for entry in paired}
+    assert [titles[pk] for pk in ids.tolist()] == ["Case 0", "Case 4"]
+    assert not rest
+    with CaptureQueriesContext(connection) as asked:
+        assert engine.search('"garden budget"', sight=EVERYONE).total == 2
+        assert engine.search('"budget garden"', sight=EVERYONE).total == 0
+    listed = [one["sql"] for one in asked.captured_queries if "library_matching" in one["sql"]]
+    # The index never checked the phrase entry by entry; only its Spanish stems ("gard
+    # budget"), which are not common, are asked of it.
+    assert listed and not [one for one in listed if "'garden'' <-> ''budget'" in one]
+
+
+def test_a_pair_built_for_another_generation_is_never_read(paired):
+    if not postgresql():
+        return
+    number = generation.current()
+    assert snapshot._pairs({"garden budget"}, number)["garden budget"].size == 2
+    assert snapshot._pairs({"garden budget"}, number + 1) is None
+    entry("Garden budget", "a new garden budget")
+    assert snapshot.matching(text.parse('"garden budget"'), generation.current()) is None
+    assert engine.search('"garden budget"', sight=EVERYONE).total == 3

@@ -26,6 +26,14 @@ def chunks_of(ids: np.ndarray) -> dict[int, bytes]:
     return found
 
 
+def id_list(joined: str | None) -> np.ndarray:
+    """The ids of a comma-separated list, as the databases give them ("3,17,42"); None or
+    "" is none. Parsed in C: a common word's list is tens of thousands of ids."""
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
 Bitmap = dict[int, np.ndarray]  # chunk number -> its CHUNK_BYTES bytes (uint8)
 
 

@@ -129,7 +129,7 @@ def _rare_ids(terms: list[list[str]]) -> list[dict[int, bytes]]:
         )
         for at, (joined,) in zip(asked, cursor.fetchall(), strict=True):
             if joined:
-                found[at] = bits.chunks_of(np.fromstring(joined, dtype=np.int64, sep=","))
+                found[at] = bits.chunks_of(bits.id_list(joined))
     return found
 
 
@@ -333,8 +333,7 @@ def _build(cursor, word: str) -> None:
     """The word's bitmap from the full-text index (the word is letters and digits only)."""
     cursor.execute("SELECT library_matching(CAST(%s AS tsquery), -1)", [f"'{word}'"])
     joined = cursor.fetchone()[0]
-    ids = np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, np.int64)
-    found = bits.chunks_of(ids) or {0: bytes(bits.CHUNK_BYTES)}
+    found = bits.chunks_of(bits.id_list(joined)) or {0: bytes(bits.CHUNK_BYTES)}
     cursor.execute(
         "INSERT INTO library_common (lexeme, chunk, bits) "
         "SELECT %s, chunk, packed FROM unnest(CAST(%s AS integer[]), CAST(%s AS bytea[])) "
