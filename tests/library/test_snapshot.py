@@ -183,12 +183,14 @@ def postgresql() -> bool:
 
 @pytest.fixture
 def paired(library, monkeypatch):
-    """In 3 of the 11 entries: garden, budget, river, community, road and case are common.
+    """In 3 of the 11 entries: garden, budget, river, community, road and case are common,
+    and their pairs are kept.
     The eleventh has "garden" as the last word of its title, "budget" as the first of its
     description: not side by side, as they are in two fields."""
     fields = {"kind": "case", "title": "Garden", "description": "Budget notes", "body": "Plots"}
     services.moderate(services.create_entry(fields), publish=True)
     monkeypatch.setattr(common, "COMMON_SHARE", 0.25)
+    monkeypatch.setattr(snapshot, "PAIRED_MIN", 3)
     common.refresh()
     snapshot.rebuild()
     return library
@@ -247,3 +249,17 @@ def test_a_pair_built_for_another_generation_is_never_read(paired):
     entry("Garden budget", "a new garden budget")
     assert snapshot.matching(text.parse('"garden budget"'), generation.current()) is None
     assert engine.search('"garden budget"', sight=EVERYONE).total == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_vacuums_what_a_build_deleted(low):
+    # Outside a transaction, as in the worker: the last build's rows are vacuumed after the
+    # new one is committed (inside one, VACUUM would fail).
+    for n, body in enumerate(BODIES):
+        entry(f"Case {n}", body)
+    snapshot.rebuild()
+    with CaptureQueriesContext(connection) as asked:
+        assert snapshot.rebuild() > 0
+    vacuumed = [one["sql"] for one in asked.captured_queries if one["sql"].startswith("VACUUM")]
+    assert vacuumed == (["VACUUM library_snapshot, library_snapshot_pair"] if postgresql() else [])
+    assert answered("riv*") == index_ids("riv*")

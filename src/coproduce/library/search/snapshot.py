@@ -1,5 +1,6 @@
-"""The entries of the library's common prefixes (and, on SQLite, common words), kept by the
-worker for one generation of the library.
+"""The entries of the library's common prefixes (on SQLite, of its common words too; on
+PostgreSQL, of each pair of frequent words side by side), kept by the worker for one
+generation of the library.
 
 Why: a prefix of a few letters ("coop*", "peta*") stands for every word that begins so: at
 100,000 entries, dozens of words and tens of thousands of entries. Both indexes list them by
@@ -21,6 +22,13 @@ ts_stat) give the words and the prefixes worth a look, those whose words' entrie
 the threshold; each is then listed by the index itself, so that a bitmap holds exactly what
 the index answers, and kept if it has the threshold's entries. A bitmap's token is written as
 a query writes it: "peta*" the prefix, "peta" the whole word.
+
+Pairs (PostgreSQL): its index holds no positions, so a phrase is checked entry by entry among
+the entries with all its words; for two words each in tens of thousands of entries, a quarter
+of a second. Every pair of words found side by side, among the words in PAIRED_MIN entries or
+more, is kept with its entries' ids (library_snapshot_pair), read from the positions in the
+index's own documents, so that a pair holds exactly the entries the phrase finds. The state
+lists those words: a pair of them that is not kept is in no entry.
 """
 
 from __future__ import annotations
@@ -42,6 +50,11 @@ logger = logging.getLogger("coproduce.library")
 
 # Seconds between two builds: after a change, the first sweep builds at once, the next waits.
 REBUILD_PAUSE = 300
+# A phrase is checked by PostgreSQL entry by entry among the entries with all its words, at
+# most as many as its rarest word is in: for words in fewer than this many, a few
+# milliseconds. The pairs of all the words in more are kept (1,948 words and 1.2 million
+# pairs in 100,000 entries, 40 s to build).
+PAIRED_MIN = 1000
 # Held by the worker building, so that two workers' sweeps never build at once (PostgreSQL).
 _BUILD_LOCK = 0x1B_C0_44_02
 
@@ -122,9 +135,8 @@ def _split(term: text.Term, built: _Built) -> tuple[list[str], list[str]]:
         return [], []
     if not built.tokens.intersection(own):
         return [], []
-    return [t for t in own + others if t in built.tokens], [
-        t for t in own + others if t not in built.tokens
-    ]
+    held = [token for token in own + others if token in built.tokens]
+    return held, [token for token in own + others if token not in held]
 
 
 def _is_pair(token: str) -> bool:
@@ -252,8 +264,9 @@ def rebuild() -> int | None:
                 return None
     try:
         started = time.perf_counter()
-        kept, common_words = _build()
-        pairs = _store(number, kept, common_words if _keeps_pairs() else [])
+        kept, paired = _build()
+        pairs = _store(number, kept, paired if _keeps_pairs() else [])
+        _vacuum()
     finally:
         if _postgresql():
             with connection.cursor() as cursor:
@@ -269,7 +282,8 @@ def rebuild() -> int | None:
 
 
 def _build() -> tuple[dict[str, dict[int, bytes]], list[str]]:
-    """The bitmaps of the common prefixes (and words, where kept), and the common words."""
+    """The bitmaps of the common prefixes (and words, where kept), and the words whose
+    pairs are worth keeping."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM library_search")
         entries = cursor.fetchone()[0]
@@ -285,7 +299,7 @@ def _build() -> tuple[dict[str, dict[int, bytes]], list[str]]:
         ids = _listed([token.removesuffix("*")], prefix=prefix)
         if ids.size >= threshold:
             kept[token] = bits.chunks_of(ids)
-    return kept, words
+    return kept, [word for word, count in vocabulary if count >= PAIRED_MIN]
 
 
 def candidates(vocabulary: list[tuple[str, int]], threshold: int) -> list[str]:
@@ -353,12 +367,23 @@ def _store(number: int | None, kept: dict[str, dict[int, bytes]], paired: list[s
     return pairs
 
 
+def _vacuum() -> None:
+    """Each build deletes the rows of the last (a million pairs at 100,000 entries), which
+    PostgreSQL keeps until they are vacuumed; the server's autovacuum may be late or off, so
+    the table would grow by the whole snapshot at every build. VACUUM cannot run inside a
+    transaction: a build inside one (a test's) leaves it to the next."""
+    if _postgresql() and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM library_snapshot, library_snapshot_pair")
+
+
 # Every pair of the given words standing side by side in an entry (in one field: index.py
 # leaves a gap between fields), read from the positions the index holds, so that a pair's
 # entries are exactly those PostgreSQL's phrase finds. Each entry's words are put in order
 # of position within the entry alone, which costs a fraction of joining all the library's
-# positions at once (23 s rather than 54 for the 148,731 pairs of 425 words in 100,000
-# entries). `= ANY` of a constant list is looked up by hashing.
+# positions at once (in 100,000 entries, the 148,731 pairs of 425 words took 23 s rather than
+# 54; the 1.2 million of 1,948 words take 40 s). `= ANY` of a constant list is looked up by
+# hashing.
 PAIRS = """
 INSERT INTO library_snapshot_pair (pair, ids)
 SELECT pair, string_agg(entry_id::text, ',') FROM library_search, LATERAL (
