@@ -58,6 +58,13 @@ def test_one_of_the_words_in_the_title_comes_before_all_of_them_in_the_text_only
     assert sorted(found[2:]) == ["Minutes 0", "Minutes 1", "Minutes 2"]
 
 
+def asked_while(call):
+    """What the call gives, and the SQL it asked."""
+    with CaptureQueriesContext(connection) as asked:
+        found = call()
+    return found, [query["sql"] for query in asked.captured_queries]
+
+
 def test_titles_ranked_among_the_matches_alone_give_the_same_page(monkeypatch):
     # PostgreSQL ranks the titles of a few thousand matches alone (TITLED_AMONG_MAX); with
     # that off, the best titles of the whole library are asked for first: the same page.
@@ -72,9 +79,7 @@ def test_titles_ranked_among_the_matches_alone_give_the_same_page(monkeypatch):
         found = engine.search("garden budget", sight=EVERYONE, limit=5)
         return [(hit.entry.title, round(hit.score, 9)) for hit in found.hits]
 
-    with CaptureQueriesContext(connection) as asked:
-        among = page()
-    sql = [query["sql"] for query in asked.captured_queries]
+    among, sql = asked_while(page)
     titled_among = [one for one in sql if "title_document" in one and "unnest" in one]
     assert bool(titled_among) is (connection.vendor == "postgresql")
     monkeypatch.setattr(engine, "TITLED_AMONG_MAX", 0)
@@ -94,9 +99,7 @@ def test_the_rest_scored_among_the_matches_alone_give_the_same_page(monkeypatch)
         found = engine.search('"garden budget"', sight=EVERYONE, limit=4)
         return [(hit.entry.title, round(hit.score, 9)) for hit in found.hits]
 
-    with CaptureQueriesContext(connection) as asked:
-        among = page()
-    sql = [query["sql"] for query in asked.captured_queries]
+    among, sql = asked_while(page)
     scored_among = [one for one in sql if "ts_rank" in one and "document, CAST" in one]
     scored_among = [one for one in scored_among if "= ANY(" in one]
     assert bool(scored_among) is (connection.vendor == "postgresql")
