@@ -244,9 +244,11 @@ def rebuild_when_due(now=None) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT generation, built_at FROM library_snapshot_state WHERE id = 1")
         row = cursor.fetchone()
-    if row is None or number is None or row[0] == number:
+    if number is None or (row is not None and row[0] == number):
         return False
-    if row[1] is not None and seconds - row[1] < REBUILD_PAUSE:
+    # No row: never built, or PostgreSQL emptied the snapshot's tables after a crash (they
+    # are unlogged: see migration 0008).
+    if row is not None and row[1] is not None and seconds - row[1] < REBUILD_PAUSE:
         return False
     return rebuild() is not None
 
@@ -353,17 +355,20 @@ def _store(number: int | None, kept: dict[str, dict[int, bytes]], paired: list[s
         cursor.executemany(
             "INSERT INTO library_snapshot (token, chunk, bits) VALUES (%s, %s, %s)", rows
         )
+        # The row may be missing (see rebuild_when_due).
+        cursor.execute(
+            "INSERT INTO library_snapshot_state (id, generation, tokens, built_at) "
+            "VALUES (1, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
+            "generation = excluded.generation, tokens = excluded.tokens, "
+            "built_at = excluded.built_at",
+            [number, len(kept), time.time()],
+        )
         if _keeps_pairs():
             cursor.execute("DELETE FROM library_snapshot_pair")
             if paired:
                 cursor.execute(PAIRS, [paired])
                 pairs = cursor.rowcount
             cursor.execute("UPDATE library_snapshot_state SET paired = %s WHERE id = 1", [paired])
-        cursor.execute(
-            "UPDATE library_snapshot_state SET generation = %s, tokens = %s, built_at = %s "
-            "WHERE id = 1",
-            [number, len(kept), time.time()],
-        )
     return pairs
 
 
