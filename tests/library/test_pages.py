@@ -114,6 +114,30 @@ def test_narrowing_by_two_facets_with_links_that_add_and_remove(django_assert_ma
     assert 'href="?f=country%3ASpain"' in html
 
 
+def test_a_spanish_page_names_countries_in_spanish():
+    # Entries store the country as they were given it; the pages name it in the reader's
+    # language, and a facet's link still narrows by the stored value.
+    for n in range(2):
+        published(title=f"Plan {n}", country="United Kingdom", city="Oldham")
+    entry = published(title="Plan de barrio", country="Spain", city="Barcelona")
+    client = client_for()
+    html = client.get(reverse("library:search"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Reino Unido" in html and "España" in html and "United Kingdom" not in html
+    assert re.search(
+        r'href="\?f=country%3AUnited%20Kingdom"|href="\?f=country%3AUnited\+Kingdom"', html
+    )
+    narrowed = client.get(
+        reverse("library:search"), {"f": "country:United Kingdom"}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert (
+        "Plan 0" in narrowed.content.decode() and "Plan de barrio" not in narrowed.content.decode()
+    )
+    page = client.get(entry.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Barcelona, España" in page
+    page = client.get(entry.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Barcelona, Spain" in page
+
+
 def test_search_input_of_any_kind_is_answered():
     published(title="Something")
     client = client_for()

@@ -41,6 +41,7 @@ def test_a_version_published_in_spanish_reads_in_spanish_in_an_english_browser(
     with translation.override("en"):
         text = render(demo_with_themes, version, "md").decode()
     assert "## Quién participó" in text and "26 de noviembre de 2018" in text
+    assert "Bologna, Italia" in text and "Barcelona, España" in text  # the examples' places
 
 
 def test_a_download_of_a_spanish_version_is_made_in_spanish(organiser, demo_with_themes):

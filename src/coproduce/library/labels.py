@@ -8,6 +8,8 @@ officer reads words. Each table lists the keys we know; a key not in a table is 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coproduce.core.countries import country_name
+
 from .models import Kind, Mode
 
 KINDS = dict(Kind.choices)
@@ -196,6 +198,8 @@ def label(name: str, value) -> str:
         return ""
     if name == "decade":
         return _("%(decade)ss") % {"decade": value}
+    if name == "country":
+        return country_name(str(value))
     table = TABLES.get(name)
     if table is None:
         return str(value)

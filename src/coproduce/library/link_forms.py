@@ -8,6 +8,7 @@ form stays small however large the library grows. The question must be one of th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.countries import country_name
 from coproduce.workshops.models import AgendaQuestion
 
 from .models import Entry, Link
@@ -29,7 +30,7 @@ def offered_entries(user, words: str = "") -> list[Entry]:
 
 
 def entry_label(entry: Entry) -> str:
-    where = ", ".join(part for part in (entry.city, entry.country) if part)
+    where = ", ".join(part for part in (entry.city, country_name(entry.country)) if part)
     kind = entry.get_kind_display()
     return f"{entry.title} ({kind}, {where})" if where else f"{entry.title} ({kind})"
 

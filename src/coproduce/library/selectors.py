@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.coalitions.models import Membership, Role
 from coproduce.coalitions.permissions import Visitor
+from coproduce.core.countries import country_name
 from coproduce.core.user_markdown import safe_href
 
 from . import diffs, labels
@@ -84,7 +85,8 @@ def facts_of(entry: Entry) -> list[Fact]:
 
 
 def where_of(entry: Entry) -> str:
-    return ", ".join(part for part in (entry.city, entry.province, entry.country) if part)
+    country = country_name(entry.country)
+    return ", ".join(part for part in (entry.city, entry.province, country) if part)
 
 
 def when_of(entry: Entry) -> str:

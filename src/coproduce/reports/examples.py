@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
+from coproduce.core.countries import country_name
 from coproduce.library.links import entries_for_report
 
 from .document import Markdown, Section
@@ -47,7 +48,7 @@ def gather_examples(workshop) -> list[Example]:
                 title=entry.title,
                 kind=str(entry.get_kind_display()),
                 city=entry.city,
-                country=entry.country,
+                country=country_name(entry.country),
                 start_year=entry.start_year,
                 end_year=entry.end_year,
                 description=entry.description,
