@@ -1,6 +1,7 @@
 """Test data builders. Each makes a valid object with sensible defaults; override what matters."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -71,6 +72,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBER
 
 
+LONDON = ZoneInfo("Europe/London")
+
+
+def next_week_at_ten() -> datetime:
+    """Seven days from today, at 10:00 in London: a factory workshop's time of day never
+    depends on when the tests run (a test moving one by hours once crossed midnight)."""
+    day = timezone.localdate(timezone.now() + timedelta(days=7), LONDON)
+    return datetime.combine(day, time(10), tzinfo=LONDON)
+
+
 class WorkshopFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Workshop
@@ -78,9 +89,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     coalition = factory.SubFactory(CoalitionFactory)
     title = factory.Sequence(lambda n: f"Workshop {n}")
     slug = factory.Sequence(lambda n: f"workshop-{n}")
-    starts_at = factory.LazyFunction(
-        lambda: (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    )
+    starts_at = factory.LazyFunction(next_week_at_ten)
     ends_at = factory.LazyAttribute(lambda w: w.starts_at + timedelta(hours=2))
     time_zone = "Europe/London"
 
