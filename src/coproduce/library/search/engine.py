@@ -273,7 +273,7 @@ class _Match:
 
     @classmethod
     def _postgresql(cls, expression: str, titled_expression: str, query: text.Query) -> _Match:
-        def ranked(column: str, normalization: int, rows: str = "library_search", where=True):
+        def ranked(column: str, normalization: int, rows="library_search", where=True) -> str:
             # Our own column names only; the query is the parameter.
             rank = f"ts_rank('{TS_WEIGHTS}', {column}, CAST(%s AS tsquery), {normalization})"
             where = f"WHERE {column} @@ CAST(%s AS tsquery)" if where else ""
