@@ -238,6 +238,9 @@ def test_a_phrase_of_two_common_words_is_one_row_on_postgresql(paired):
     # The index never checked the phrase entry by entry; only its Spanish stems ("gard
     # budget"), which are not common, are asked of it.
     assert listed and not [one for one in listed if "'garden'' <-> ''budget'" in one]
+    # The paired words are read once per build, not with every search.
+    sql = [one["sql"] for one in asked.captured_queries]
+    assert not [one for one in sql if "paired FROM library_snapshot_state" in one]
 
 
 def test_a_pair_built_for_another_generation_is_never_read(paired):

@@ -143,6 +143,11 @@ def _is_pair(token: str) -> bool:
     return " " in token
 
 
+def _marks(values: list) -> str:
+    """A parameter's mark for each value, for an IN list."""
+    return ", ".join(["%s"] * len(values))
+
+
 def _chunks(wanted: set[str], number: int) -> dict[str, list[tuple[int, bytes]]] | None:
     """Each token's chunks; None when one of them is missing (built again meanwhile)."""
     if not wanted:
@@ -153,7 +158,7 @@ def _chunks(wanted: set[str], number: int) -> dict[str, list[tuple[int, bytes]]]
         # are never read as this one's.
         cursor.execute(
             "SELECT token, chunk, bits FROM library_snapshot, library_snapshot_state "  # noqa: S608
-            f"WHERE generation = %s AND token IN ({', '.join(['%s'] * len(ordered))})",
+            f"WHERE generation = %s AND token IN ({_marks(ordered)})",
             [number, *ordered],
         )
         rows = cursor.fetchall()
@@ -175,7 +180,7 @@ def _pairs(wanted: set[str], number: int) -> dict[str, np.ndarray] | None:
         cursor.execute(
             "SELECT generation, pair, ids FROM library_snapshot_state "  # noqa: S608
             "LEFT JOIN library_snapshot_pair "
-            f"ON pair IN ({', '.join(['%s'] * len(ordered))}) WHERE id = 1",
+            f"ON pair IN ({_marks(ordered)}) WHERE id = 1",
             ordered,
         )
         rows = cursor.fetchall()
@@ -198,16 +203,13 @@ _knowing = threading.Lock()
 def _built(number: int) -> _Built | None:
     """What the snapshot holds for this generation of the library (None when it was built for
     another). The state is read every time (one row: the worker may have built it since),
-    the list of tokens once per build."""
-    paired = ", paired" if _keeps_pairs() else ""
+    the list of tokens and paired words once per build."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT generation, built_at{paired} FROM library_snapshot_state WHERE id = 1"  # noqa: S608
-        )
+        cursor.execute("SELECT generation, built_at FROM library_snapshot_state WHERE id = 1")
         row = cursor.fetchone()
     if row is None or row[0] != number:
         return None
-    alias, build = connection.alias, tuple(row[:2])
+    alias, build = connection.alias, tuple(row)
     with _knowing:
         known = _known.get(alias)
     if known is not None and known[0] == build:
@@ -215,7 +217,19 @@ def _built(number: int) -> _Built | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT token FROM library_snapshot")
         tokens = frozenset(token for (token,) in cursor.fetchall())
-    found = _Built(tokens, frozenset(row[2] if paired else ()))
+        paired = ()
+        if _keeps_pairs():
+            # Of this build only: the worker may have built again since the state was read.
+            cursor.execute(
+                "SELECT paired FROM library_snapshot_state "
+                "WHERE id = 1 AND generation = %s AND built_at = %s",
+                build,
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            paired = row[0]
+    found = _Built(tokens, frozenset(paired))
     with _knowing:
         _known[alias] = (build, found)
     return found
