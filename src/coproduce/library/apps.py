@@ -15,12 +15,14 @@ class LibraryConfig(AppConfig):
 
 
 def _register_sweep() -> None:
-    """The worker chooses the library's common words again after it grew (search/common.py),
-    then builds the common prefixes' bitmaps again after a change (search/snapshot.py)."""
+    """The worker files the index's newest rows where searches look first (search/index.py),
+    chooses the library's common words again after it grew (search/common.py), then builds
+    the common prefixes' bitmaps again after a change (search/snapshot.py)."""
     from coproduce.jobs.sweep import register_sweep_step
 
-    from .search import common, snapshot
+    from .search import common, index, snapshot
 
+    register_sweep_step(index.file_pending)
     register_sweep_step(common.refresh_when_due)
     register_sweep_step(snapshot.rebuild_when_due)
 
