@@ -536,3 +536,26 @@ def test_a_facet_lists_its_most_found_values_and_every_picked_one(monkeypatch):
     listed = [(value.value, value.count, value.chosen) for value in picked.facets["city"]]
     assert listed == [("Bury", 3, False), ("Bolton", 2, False), ("Salford", 1, True)]
     assert picked.total == 1
+
+
+def test_a_page_of_hits_and_similar_entries_show_without_another_query(django_assert_num_queries):
+    # Hits and similar entries load only what a list shows (engine.LISTED_FIELDS): reading
+    # anything a results page, a link choice, the command line or the API shows of them must
+    # not go back to the database, entry by entry.
+    coalition = CoalitionFactory(visibility=Visibility.PUBLIC)
+    for n in range(3):
+        services.create_entry(
+            {"kind": "case", "title": f"Orchard {n}", "body": "Apples and orchards"},
+            coalition=coalition,
+        )
+    published(title="Orchard map", city="Ghent", country="Belgium", start_year=2019)
+    hits = engine.search("orchard", sight=sight(AnonymousUser())).hits
+    others = engine.similar(Entry.objects.get(title="Orchard map"), sight=EVERYONE)
+    assert len(hits) == 4 and others
+    with django_assert_num_queries(0):
+        for entry in [hit.entry for hit in hits] + others:
+            shown = [entry.get_absolute_url(), entry.get_kind_display(), entry.get_status_display()]
+            shown += [entry.title, entry.description, entry.source_id, entry.is_sample]
+            shown += [entry.city, entry.province, entry.country, entry.start_year, entry.end_year]
+            shown += [entry.coalition and entry.coalition.name]
+            assert entry.title in shown

@@ -142,7 +142,7 @@ def similar(entry: Entry, *, sight: Sight, limit: int = 5) -> list[Entry]:
         candidates = _best(shared.astype(float), SIMILAR_CANDIDATES)
     ranked = sorted(candidates, key=lambda at: (-shared[at], -words[at], tally.ids[at]))[:limit]
     ids = [int(tally.ids[at]) for at in ranked]
-    found = Entry.objects.in_bulk(ids)
+    found = listed_entries(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -478,11 +478,23 @@ def _below_one(scores: np.ndarray) -> np.ndarray:
 
 
 def _hits(scored: list[tuple[int, float]]) -> list[Hit]:
-    # Not Participedia's own record of an imported entry: often larger than all the rest,
-    # and never shown in a list of results.
-    entries = Entry.objects.select_related("coalition").defer("participedia")
-    found = entries.in_bulk([pk for pk, _score in scored])
+    found = listed_entries([pk for pk, _score in scored])
     return [Hit(found[pk], score) for pk, score in scored if pk in found]
+
+
+# What a list of entries shows of each (a page of results, similar entries, the command line,
+# the API), and what a snippet is taken from. The rest is never shown in a list: ten lists of
+# Participedia's values, each read from JSON, and Participedia's own record of an imported
+# entry, often larger than all the rest. Loading every field took twice as long.
+LISTED_FIELDS = (
+    *("kind", "title", "description", "body", "language", "status", "is_sample"),
+    *("city", "province", "country", "start_year", "end_year", "source_id", "coalition"),
+)
+
+
+def listed_entries(ids: list[int]) -> dict[int, Entry]:
+    """These entries by id, with the fields a list shows (and their coalitions, few)."""
+    return Entry.objects.only(*LISTED_FIELDS).prefetch_related("coalition").in_bulk(ids)
 
 
 def _snippet(entry: Entry, query: text.Query) -> list[tuple[str, bool]]:
