@@ -4,7 +4,7 @@ or Spanish is shown in the reader's language; anything else is shown as it was s
 import pytest
 from django.utils import translation
 
-from coproduce.core.countries import country_name
+from coproduce.core.countries import country_name, country_names
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,18 @@ def test_the_active_language_is_used_when_none_is_given():
         assert country_name("Belgium") == "Bélgica"
     with translation.override("en"):
         assert country_name("Bélgica") == "Belgium"
+
+
+@pytest.mark.parametrize(
+    ("stored", "names"),
+    [
+        ("United Kingdom", ["United Kingdom", "Reino Unido"]),
+        ("España", ["España", "Spain"]),  # the stored name first
+        ("UK", ["UK", "United Kingdom", "Reino Unido"]),
+        (" united  kingdom ", [" united  kingdom ", "Reino Unido"]),  # one name per spelling
+        ("Greater Manchester", ["Greater Manchester"]),
+        ("", []),
+    ],
+)
+def test_a_country_is_searched_by_its_name_in_every_language_of_the_site(stored, names):
+    assert country_names(stored) == names

@@ -559,3 +559,11 @@ def test_a_page_of_hits_and_similar_entries_show_without_another_query(django_as
             shown += [entry.city, entry.province, entry.country, entry.start_year, entry.end_year]
             shown += [entry.coalition and entry.coalition.name]
             assert entry.title in shown
+
+
+def test_a_country_is_found_by_its_name_in_either_language():
+    published(title="Repair cafes", country="United Kingdom")
+    published(title="Superblocks", country="España")
+    assert titles("Reino Unido") == titles('"united kingdom"') == ["Repair cafes"]
+    assert titles("spain") == titles("espana") == ["Superblocks"]
+    assert titles("italia") == []

@@ -5,8 +5,9 @@ The index holds each entry's processed words (see text.py): in SQLite's FTS5 tab
 `library_search` (entry_id, one tsvector weighted A title, B description, C body, and the
 title's alone in title_document). Every
 entry is indexed whatever its status; who may find it is decided when searching. The
-"description" column also carries the entry's place, issues and topics, so "Bologna" finds the
-entries from Bologna even when their text never names it.
+"description" column also carries the entry's place (its country in every language of the site),
+issues and topics, so "Bologna" finds the entries from Bologna even when their text never names
+it, and "Italia" finds them too.
 
 Rows go in batches (an import indexes 100,000 entries): one delete and one insert per batch.
 A deleted entry's row goes by trigger (see the migration 0002_search_index).
@@ -15,6 +16,8 @@ A deleted entry's row goes by trigger (see the migration 0002_search_index).
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+
+from coproduce.core.countries import country_names
 
 from .. import bulk, generation
 from ..models import Entry
@@ -44,7 +47,9 @@ FIELDS = (
 def fields_of(entry: Entry) -> tuple[str, str, str]:
     """The entry's title, description and body as the index reads them (not yet processed)."""
     keys = [*entry.issues, *entry.topics, *entry.purposes, *entry.method_types]
-    about = [entry.city, entry.province, entry.country, *(str(key) for key in keys)]
+    # The country by its name in each of the site's languages too: a reader searching in
+    # Spanish types "Reino Unido" for an entry stored as "United Kingdom".
+    about = [entry.city, entry.province, *country_names(entry.country), *map(str, keys)]
     description = "\n".join([entry.description, *(part.replace("_", " ") for part in about)])
     return entry.title, description, text.plain(entry.body)
 
