@@ -114,6 +114,7 @@ def test_a_prefix_still_finds_its_own_stems_from_the_bitmaps(library, monkeypatc
     # word "road" are found as well as those with "roadable" (Term.stems_of_prefix), from the
     # bitmaps as from the index. On PostgreSQL "road" is then a common word, from its bitmap.
     monkeypatch.setattr(common, "COMMON_SHARE", 0.25)  # in 3 of the 10 entries
+    monkeypatch.setattr(snapshot, "KEPT_SHARE", 0.25)
     common.refresh()
     snapshot.rebuild()
     assert text.parse("roada*").terms[0].stems_of_prefix() == ["road"]
@@ -190,6 +191,7 @@ def paired(library, monkeypatch):
     fields = {"kind": "case", "title": "Garden", "description": "Budget notes", "body": "Plots"}
     services.moderate(services.create_entry(fields), publish=True)
     monkeypatch.setattr(common, "COMMON_SHARE", 0.25)
+    monkeypatch.setattr(snapshot, "KEPT_SHARE", 0.25)
     monkeypatch.setattr(snapshot, "PAIRED_MIN", 3)
     common.refresh()
     snapshot.rebuild()

@@ -7,7 +7,7 @@ Why: a prefix of a few letters ("coop*", "peta*") stands for every word that beg
 merging all those words' entries, FTS5 in 5-30 ms and PostgreSQL in 25-55 ms (most of it
 reading each matching row for its id), and a search needs them all for its counts. A word
 in most of the library costs FTS5 a few milliseconds to list too. So for every prefix (and,
-on SQLite, every word) in at least common.COMMON_SHARE of the entries, the worker's sweep
+on SQLite, every word) in at least KEPT_SHARE of the entries, the worker's sweep
 keeps its entries as a bitmap (bits.py), read back in well under a millisecond. PostgreSQL
 keeps its common words' bitmaps up to date as entries are written (common.py).
 
@@ -48,6 +48,9 @@ from . import bits, common, text
 
 logger = logging.getLogger("coproduce.library")
 
+# A prefix (on SQLite, a word) is kept when in at least this share of the entries, and in
+# common.COMMON_MIN at least: below, the index lists it in a few milliseconds.
+KEPT_SHARE = 0.05
 # Seconds between two builds: after a change, the first sweep builds at once, the next waits.
 REBUILD_PAUSE = 300
 # A phrase is checked by PostgreSQL entry by entry among the entries with all its words, at
@@ -303,7 +306,7 @@ def _build() -> tuple[dict[str, dict[int, bytes]], list[str]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM library_search")
         entries = cursor.fetchone()[0]
-    threshold = max(common.COMMON_MIN, math.ceil(entries * common.COMMON_SHARE))
+    threshold = max(common.COMMON_MIN, math.ceil(entries * KEPT_SHARE))
     kept = {}
     if entries < threshold:
         return kept, []
