@@ -50,4 +50,4 @@ def test_the_active_language_is_used_when_none_is_given():
     ],
 )
 def test_a_country_is_searched_by_its_name_in_every_language_of_the_site(stored, names):
-    assert country_names(stored) == names
+    assert country_names(stored) == tuple(names)

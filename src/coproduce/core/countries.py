@@ -37,17 +37,18 @@ def country_name(stored: str, language: str | None = None) -> str:
     return _names(language or translation.get_language() or settings.LANGUAGE_CODE)[code]
 
 
-def country_names(stored: str) -> list[str]:
+@lru_cache(maxsize=1024)  # an import asks for the same few countries 100,000 times
+def country_names(stored: str) -> tuple[str, ...]:
     """The name as stored, then the country's name in each of the site's languages that
     differs from it (what a search should find the country by: "Reino Unido" an entry stored
     as "United Kingdom"); only the stored name when it is not a known country."""
     if _codes().get(_key(stored or "")) is None:
-        return [stored] if stored else []
+        return (stored,) if stored else ()
     names = {_key(stored): stored}
     for language, _name in settings.LANGUAGES:
         name = country_name(stored, language)
         names.setdefault(_key(name), name)
-    return list(names.values())
+    return tuple(names.values())
 
 
 def _key(name: str) -> str:
