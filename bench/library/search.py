@@ -68,11 +68,12 @@ def main() -> None:
 
 
 def _choose_common_words() -> None:
-    """What the worker's sweep does after an import: choose the common words (PostgreSQL
-    only; search/common.py), then keep the common prefixes' entries, and on SQLite the
-    common words' (search/snapshot.py)."""
-    from coproduce.library.search import common, snapshot
+    """What the worker's sweep does after an import: file the index's pending rows, choose
+    the common words (PostgreSQL only; search/index.py, search/common.py), then keep the
+    common prefixes' entries, and on SQLite the common words' (search/snapshot.py)."""
+    from coproduce.library.search import common, index, snapshot
 
+    index.file_pending()
     started = time.perf_counter()
     count = common.refresh()
     if count is not None:
