@@ -485,7 +485,8 @@ def _hits(scored: list[tuple[int, float]]) -> list[Hit]:
 # What a list of entries shows of each (a page of results, similar entries, the command line,
 # the API), and what a snippet is taken from. The rest is never shown in a list: ten lists of
 # Participedia's values, each read from JSON, and Participedia's own record of an imported
-# entry, often larger than all the rest. Loading every field took twice as long.
+# entry, often larger than all the rest. With every field, a page of 20 took 3.3 ms to load
+# on PostgreSQL at the median; with these, 2.3.
 LISTED_FIELDS = (
     *("kind", "title", "description", "body", "language", "status", "is_sample"),
     *("city", "province", "country", "start_year", "end_year", "source_id", "coalition"),
