@@ -6,21 +6,12 @@ list and nothing to do."""
 
 import pytest
 from django.db import connection
+from library.test_common_words import entry, postgresql
 
 from coproduce.jobs.sweep import sweep
-from coproduce.library import services
 from coproduce.library.search import index
 
 pytestmark = pytest.mark.django_db
-
-
-def postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def entry(title: str, body: str):
-    made = services.create_entry({"kind": "case", "title": title, "body": body})
-    return services.moderate(made, publish=True)
 
 
 def pending_pages() -> int:
@@ -61,7 +52,6 @@ def test_a_role_that_does_not_own_the_indexes_leaves_them_to_the_autovacuum():
     entry("Repair cafe", "Fixing toasters and bicycles")
     with connection.cursor() as cursor:
         cursor.execute("CREATE ROLE coproduce_test_reader")  # undone with the test's transaction
-        cursor.execute("GRANT SELECT ON library_search TO coproduce_test_reader")
         cursor.execute("SET ROLE coproduce_test_reader")
         try:
             assert index.file_pending() == 0

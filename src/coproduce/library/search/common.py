@@ -46,7 +46,7 @@ logger = logging.getLogger("coproduce.library")
 # (below that, the index lists a word's entries in a few milliseconds). At 5 %, the Spanish
 # stems of the commonest words (4,000 entries of 100,000, a tenth of the word's) were listed
 # from the index at every search of the word: two words took 24 ms at the median, 20 at 2 %
-# (1,000 common words rather than 425, chosen in 8 s rather than 4).
+# (1,000 common words rather than 425, chosen in 5.5-8.6 s rather than 3.0-3.9).
 COMMON_SHARE = 0.02
 COMMON_MIN = 2000
 # A common word stays common until it is in fewer than half as many: no churn at the edge.
